@@ -1,0 +1,167 @@
+//! What `#[cors]` writes: the handler becomes a unit struct of the same name
+//! that carries its policy as `static` data and implements
+//! `route_cors::CorsHandler`, so the route builders can collect the policy
+//! before axum erases the handler's type. The function itself stays callable
+//! as `name::call(...)`.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote, quote_spanned};
+use route_cors_rules::{Methods, Names, Origins, ValidPolicy};
+use syn::spanned::Spanned;
+use syn::ReturnType;
+
+use crate::handler::Handler;
+
+/// The whole expansion. `policy` is `None` when the attribute had errors: the
+/// handler is still written, with a policy that allows nothing, so that the
+/// only errors are the attribute's own.
+pub fn expand(handler: &Handler, policy: Option<&ValidPolicy>, krate: &syn::Path) -> TokenStream {
+    let item = &handler.item;
+    let vis = &item.vis;
+    let name = &item.sig.ident;
+    let docs: Vec<_> = item
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("doc"))
+        .collect();
+    let others: Vec<_> = item
+        .attrs
+        .iter()
+        .filter(|a| !a.path().is_ident("doc"))
+        .collect();
+
+    let mut call_sig = item.sig.clone();
+    call_sig.ident = format_ident!("call", span = item.sig.ident.span());
+    let block = &item.block;
+
+    let private = quote!(#krate::__private);
+    let policy_expr = policy.map_or_else(|| deny_all(&private), |p| policy_tokens(p, &private));
+
+    let m = format_ident!("__M");
+    let s = format_ident!("__S");
+    let types = &handler.arg_types;
+    let (params, bounds, args) = match types.split_last() {
+        None => (quote!(#s), quote!(), quote!(((),))),
+        Some((last, parts)) => (
+            quote!(#m, #s),
+            quote! {
+                #( #parts: #private::axum::extract::FromRequestParts<#s> + ::core::marker::Send, )*
+                #last: #private::axum::extract::FromRequest<#s, #m> + ::core::marker::Send,
+            },
+            quote!((#m, #(#types,)*)),
+        ),
+    };
+    // rustc's errors about the handler's future or return type land on the
+    // user's signature.
+    let output_span = match &item.sig.output {
+        ReturnType::Default => item.sig.ident.span(),
+        ReturnType::Type(_, ty) => ty.span(),
+    };
+    let handler_fn = quote_spanned!(output_span=> Self::call);
+    let struct_doc = format!(
+        "The `{name}` handler with its CORS policy. Register it with the route-cors \
+         builders (`route_cors::get({name})`); call it directly as `{name}::call(...)`."
+    );
+
+    quote! {
+        #(#docs)*
+        #[doc = ""]
+        #[doc = #struct_doc]
+        #[allow(non_camel_case_types)]
+        #[derive(Clone, Copy, Debug, Default)]
+        #vis struct #name;
+
+        impl #name {
+            #(#docs)*
+            #(#others)*
+            #vis #call_sig #block
+
+            /// The handler's CORS policy, checked at compile time.
+            #vis fn policy() -> &'static #private::Policy {
+                static POLICY: #private::Policy = #policy_expr;
+                &POLICY
+            }
+        }
+
+        impl<#params> #private::CorsHandler<#args, #s> for #name
+        where
+            #bounds
+            #s: ::core::marker::Send + ::core::marker::Sync + 'static,
+        {
+            fn policy(&self) -> ::core::option::Option<&'static #private::Policy> {
+                ::core::option::Option::Some(#name::policy())
+            }
+
+            fn into_handler(self) -> impl #private::axum::handler::Handler<#args, #s> {
+                #handler_fn
+            }
+        }
+    }
+}
+
+fn deny_all(private: &TokenStream) -> TokenStream {
+    quote! {
+        #private::compiled::policy(
+            #private::compiled::CompiledOrigins::List(&[], &[]),
+            #private::compiled::CompiledMethods::Routed,
+            #private::compiled::CompiledHeaders::List(&[]),
+            false,
+            false,
+            #private::compiled::CompiledValues {
+                allow_methods: ::core::option::Option::None,
+                allow_headers: ::core::option::Option::None,
+                expose_headers: ::core::option::Option::None,
+                max_age: ::core::option::Option::None,
+            },
+        )
+    }
+}
+
+fn option(text: Option<String>) -> TokenStream {
+    match text {
+        Some(text) => quote!(::core::option::Option::Some(#text)),
+        None => quote!(::core::option::Option::None),
+    }
+}
+
+fn policy_tokens(policy: &ValidPolicy, private: &TokenStream) -> TokenStream {
+    let c = quote!(#private::compiled);
+    let origins = match &policy.origins {
+        Origins::Any => quote!(#c::CompiledOrigins::Any),
+        Origins::List { exact, patterns } => {
+            let prefixes = patterns.iter().map(|p| &p.prefix);
+            let suffixes = patterns.iter().map(|p| &p.suffix);
+            quote!(#c::CompiledOrigins::List(&[#(#exact),*], &[#((#prefixes, #suffixes)),*]))
+        }
+    };
+    let methods = match &policy.methods {
+        Methods::Routed => quote!(#c::CompiledMethods::Routed),
+        Methods::Any => quote!(#c::CompiledMethods::Any),
+        Methods::List(list) => quote!(#c::CompiledMethods::List(&[#(#list),*])),
+    };
+    let headers = match &policy.headers {
+        Names::Any => quote!(#c::CompiledHeaders::Any),
+        Names::List(list) => quote!(#c::CompiledHeaders::List(&[#(#list),*])),
+    };
+    let credentials = policy.credentials;
+    let private_network = policy.private_network;
+    let allow_methods = option(policy.allow_methods_value());
+    let allow_headers = option(policy.allow_headers_value());
+    let expose_headers = option(policy.expose_headers_value());
+    let max_age = option(policy.max_age.map(|age| age.to_string()));
+    quote! {
+        #c::policy(
+            #origins,
+            #methods,
+            #headers,
+            #credentials,
+            #private_network,
+            #c::CompiledValues {
+                allow_methods: #allow_methods,
+                allow_headers: #allow_headers,
+                expose_headers: #expose_headers,
+                max_age: #max_age,
+            },
+        )
+    }
+}

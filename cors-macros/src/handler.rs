@@ -1,0 +1,69 @@
+//! What `#[cors]` can be put on: an `async fn` that axum accepts as a
+//! handler. Checked by syntax here; the argument and return types are left
+//! to rustc, with its errors placed on the user's tokens by the expansion.
+
+use syn::spanned::Spanned;
+use syn::{FnArg, ItemFn, Type};
+
+use crate::ctxt::{with_help, Ctxt};
+
+/// axum implements `Handler` for functions of at most this many arguments.
+const MAX_ARGS: usize = 16;
+
+/// The handler's argument types, once its shape is right.
+pub struct Handler {
+    pub item: ItemFn,
+    pub arg_types: Vec<Type>,
+}
+
+/// Checks the item's shape, reporting into `cx`.
+pub fn check(item: ItemFn, cx: &mut Ctxt) -> Handler {
+    let sig = &item.sig;
+    if sig.asyncness.is_none() {
+        let help = "write `async fn`";
+        cx.error_spanned_by(
+            sig.fn_token,
+            with_help("`#[cors]` handlers are `async fn`s", Some(help)),
+        );
+    }
+    if let Some(unsafety) = &sig.unsafety {
+        cx.error_spanned_by(unsafety, "axum handlers cannot be `unsafe`");
+    }
+    if let Some(abi) = &sig.abi {
+        cx.error_spanned_by(abi, "axum handlers cannot have an `extern` ABI");
+    }
+    if let Some(constness) = &sig.constness {
+        cx.error_spanned_by(constness, "axum handlers cannot be `const`");
+    }
+    if !sig.generics.params.is_empty() || sig.generics.where_clause.is_some() {
+        let help = "write the concrete types; axum needs to know each extractor";
+        cx.error_at(
+            sig.generics.span(),
+            with_help("`#[cors]` handlers cannot be generic", Some(help)),
+        );
+    }
+    if let Some(variadic) = &sig.variadic {
+        cx.error_spanned_by(variadic, "axum handlers cannot be variadic");
+    }
+    let mut arg_types = Vec::new();
+    for (i, arg) in sig.inputs.iter().enumerate() {
+        match arg {
+            FnArg::Receiver(receiver) => {
+                cx.error_spanned_by(receiver, "`#[cors]` goes on free functions, not methods");
+            }
+            FnArg::Typed(pat_type) => {
+                if i == MAX_ARGS {
+                    cx.error_spanned_by(
+                        arg,
+                        format!("axum handlers take at most {MAX_ARGS} arguments"),
+                    );
+                }
+                if let Type::ImplTrait(impl_trait) = &*pat_type.ty {
+                    cx.error_spanned_by(impl_trait, "`impl Trait` arguments make the handler generic; write the extractor's type");
+                }
+                arg_types.push((*pat_type.ty).clone());
+            }
+        }
+    }
+    Handler { item, arg_types }
+}

@@ -1,0 +1,53 @@
+//! The `#[cors(...)]` attribute of route-cors. Use it through the
+//! `route-cors` crate, whose docs describe it.
+//!
+//! The attribute is parsed (`attr`), checked with the rules shared with the
+//! runtime (`validate`, over `route_cors_rules`), its item checked
+//! (`handler`), and expanded (`expand`). Every error of one attribute is
+//! reported together, each on its own token, and the handler is still
+//! written so that no error follows from the missing item.
+
+use proc_macro::TokenStream;
+use quote::{quote, ToTokens};
+
+mod attr;
+mod ctxt;
+mod expand;
+mod handler;
+mod symbol;
+mod validate;
+
+/// Declares a handler's CORS policy. See the `route-cors` crate.
+#[proc_macro_attribute]
+pub fn cors(args: TokenStream, item: TokenStream) -> TokenStream {
+    let mut cx = ctxt::Ctxt::default();
+    let attr = attr::parse(args.into(), &mut cx);
+    let item: proc_macro2::TokenStream = item.into();
+    let item_fn = match syn::parse2::<syn::ItemFn>(item.clone()) {
+        Ok(item_fn) => item_fn,
+        Err(_) => {
+            let message = "`#[cors]` applies to `async fn` axum handlers";
+            cx.push(syn::Error::new_spanned(&item, message));
+            let errors = cx.into_compile_errors();
+            return quote!(#errors #item).into();
+        }
+    };
+    let mut shape = ctxt::Ctxt::default();
+    let handler = handler::check(item_fn, &mut shape);
+    if shape.has_errors() {
+        // Not a handler axum accepts: keep the item as written, so the only
+        // errors are ours.
+        cx.absorb(shape);
+        let errors = cx.into_compile_errors();
+        let item = handler.item.into_token_stream();
+        return quote!(#errors #item).into();
+    }
+    let policy = validate::validate(&attr, &mut cx);
+    let krate = attr
+        .krate
+        .clone()
+        .unwrap_or_else(|| syn::parse_quote!(::route_cors));
+    let expanded = expand::expand(&handler, policy.as_ref(), &krate);
+    let errors = cx.into_compile_errors();
+    quote!(#errors #expanded).into()
+}

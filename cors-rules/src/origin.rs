@@ -1,0 +1,361 @@
+//! Origins: the configured ones (checked strictly, once) and the ones requests
+//! carry (recognised cheaply, on every request).
+//!
+//! A configured origin must be written exactly as browsers serialize it in the
+//! `Origin` header (WHATWG URL, "ASCII serialization of an origin"), because the
+//! runtime compares bytes: anything else would silently never match.
+
+use std::net::Ipv6Addr;
+
+use crate::violation::{Rule, Violation};
+
+/// Longest `Origin` value the runtime looks at. A serialized origin is a
+/// scheme, a host of at most 253 bytes and a port; anything longer is not an
+/// origin.
+pub const MAX_ORIGIN_LEN: usize = 320;
+
+/// A configured origin, validated.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AllowedOrigin {
+    /// `scheme://host[:port]`, matched byte for byte.
+    Exact(String),
+    /// `scheme://*.suffix[:port]`: one or more labels in front of `suffix`.
+    Subdomains(SubdomainPattern),
+}
+
+/// `scheme://*.suffix[:port]`, split so a request origin can be matched
+/// without allocating.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SubdomainPattern {
+    /// `"https://"`.
+    pub prefix: String,
+    /// `".example.com"` or `".example.com:8443"`, the dot included.
+    pub suffix: String,
+}
+
+impl SubdomainPattern {
+    /// Whether `origin` (bytes from a request) is `prefix`, one or more valid
+    /// labels, then `suffix`.
+    pub fn matches(&self, origin: &[u8]) -> bool {
+        matches_subdomains(self.prefix.as_bytes(), self.suffix.as_bytes(), origin)
+    }
+}
+
+/// Whether `origin` is `prefix` (`https://`), one or more DNS labels, then
+/// `suffix` (`.example.com`, the dot included): the runtime side of
+/// [`SubdomainPattern`], on borrowed parts.
+pub fn matches_subdomains(prefix: &[u8], suffix: &[u8], origin: &[u8]) -> bool {
+    if origin.len() <= prefix.len() + suffix.len()
+        || !origin.starts_with(prefix)
+        || !origin.ends_with(suffix)
+    {
+        return false;
+    }
+    let labels = &origin[prefix.len()..origin.len() - suffix.len()];
+    labels.split(|&b| b == b'.').all(is_domain_label)
+}
+
+/// Parses one configured origin. `"*"` is not an origin here: the caller
+/// handles the any-origin form.
+pub fn parse_allowed(s: &str) -> Result<AllowedOrigin, Violation> {
+    let fail = |rule| Violation::new(rule, s);
+    if s.is_empty() {
+        return Err(fail(Rule::OriginEmpty));
+    }
+    if s.trim().eq_ignore_ascii_case("null") {
+        return Err(fail(Rule::OriginNull));
+    }
+    let pieces = s
+        .split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|p| !p.is_empty())
+        .count();
+    if s.contains(',') || pieces > 1 {
+        return Err(fail(Rule::OriginSeveral));
+    }
+    if s.chars().any(char::is_whitespace) {
+        return Err(fail(Rule::OriginWhitespace).help(format!("write `{}`", s.trim())));
+    }
+    let Some((scheme, rest)) = s.split_once("://") else {
+        let guess = if s.starts_with("localhost") || s.starts_with("127.") {
+            "http"
+        } else {
+            "https"
+        };
+        return Err(fail(Rule::OriginNoScheme).help(format!("write `{guess}://{s}`")));
+    };
+    check_scheme(scheme).map_err(fail)?;
+    if s.bytes().any(|b| b.is_ascii_uppercase()) {
+        return Err(fail(Rule::OriginUppercase).help(format!("write `{}`", s.to_ascii_lowercase())));
+    }
+    // Everything after the authority is a mistake; say which one.
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(end);
+    let origin_only = format!("{scheme}://{authority}");
+    if let Some(first) = tail.chars().next() {
+        let rule = match first {
+            '/' if tail == "/" => Rule::OriginTrailingSlash,
+            '/' => Rule::OriginPath,
+            '?' => Rule::OriginQuery,
+            _ => Rule::OriginFragment,
+        };
+        return Err(fail(rule).help(format!("write `{origin_only}`")));
+    }
+    if let Some((_, host)) = authority.rsplit_once('@') {
+        return Err(fail(Rule::OriginUserinfo).help(format!("write `{scheme}://{host}`")));
+    }
+    let (host, port) = split_port(authority).map_err(fail)?;
+    if let Some(port) = port {
+        if default_port(scheme) == Some(port) {
+            return Err(fail(Rule::OriginDefaultPort)
+                .help(format!("write `{scheme}://{host}`, without `:{port}`")));
+        }
+    }
+    if !host.is_ascii() {
+        return Err(fail(Rule::OriginNonAsciiHost).help(
+            "write the host in punycode, e.g. `https://xn--bcher-kva.example` for `bücher.example`",
+        ));
+    }
+    let port_suffix = port.map(|p| format!(":{p}")).unwrap_or_default();
+    if let Some(rest) = host.strip_prefix("*.") {
+        match check_host(rest) {
+            Ok(HostKind::Domain) => {}
+            Ok(HostKind::Ip) => return Err(fail(Rule::OriginWildcardOnIp)),
+            Err(rule @ Rule::OriginNonCanonicalIp) => return Err(fail(rule)),
+            Err(_) if rest.contains('*') => return Err(fail(Rule::OriginWildcardMisplaced)),
+            Err(rule) => return Err(fail(rule)),
+        }
+        if is_public_suffix(rest) {
+            return Err(fail(Rule::OriginWildcardOnPublicSuffix));
+        }
+        return Ok(AllowedOrigin::Subdomains(SubdomainPattern {
+            prefix: format!("{scheme}://"),
+            suffix: format!(".{rest}{port_suffix}"),
+        }));
+    }
+    if host.contains('*') {
+        return Err(fail(Rule::OriginWildcardMisplaced)
+            .help("a subdomain wildcard is written `https://*.example.com`"));
+    }
+    match check_host(host) {
+        Ok(_) => Ok(AllowedOrigin::Exact(s.to_owned())),
+        Err(Rule::OriginNonCanonicalIp) => {
+            let help = canonical_ip(host).map(|ip| format!("write `{scheme}://{ip}{port_suffix}`"));
+            let v = fail(Rule::OriginNonCanonicalIp);
+            Err(match help {
+                Some(h) => v.help(h),
+                None => v,
+            })
+        }
+        Err(rule) => Err(fail(rule)),
+    }
+}
+
+fn check_scheme(scheme: &str) -> Result<(), Rule> {
+    let mut bytes = scheme.bytes();
+    let first_ok = bytes.next().is_some_and(|b| b.is_ascii_alphabetic());
+    if !first_ok || !bytes.all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b)) {
+        return Err(Rule::OriginInvalidScheme);
+    }
+    match scheme.to_ascii_lowercase().as_str() {
+        "file" => Err(Rule::OriginFileScheme),
+        // Opaque origins serialize as `null`; WebSocket handshakes carry the
+        // page's http(s) origin, never a ws one.
+        "data" | "blob" | "about" | "javascript" | "ws" | "wss" => Err(Rule::OriginSchemeNeverSent),
+        _ => Ok(()),
+    }
+}
+
+fn default_port(scheme: &str) -> Option<u16> {
+    match scheme {
+        "http" => Some(80),
+        "https" => Some(443),
+        _ => None,
+    }
+}
+
+/// Splits `host[:port]`, IPv6 literals included, and checks the port.
+fn split_port(authority: &str) -> Result<(&str, Option<u16>), Rule> {
+    let (host, port) = if authority.starts_with('[') {
+        match authority.find(']') {
+            Some(close) => {
+                let (host, rest) = authority.split_at(close + 1);
+                match rest.strip_prefix(':') {
+                    Some(port) => (host, Some(port)),
+                    None if rest.is_empty() => (host, None),
+                    None => return Err(Rule::OriginInvalidHost),
+                }
+            }
+            None => return Err(Rule::OriginInvalidHost),
+        }
+    } else {
+        match authority.rsplit_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        }
+    };
+    let port = match port {
+        None => None,
+        Some(p) => Some(parse_port(p.as_bytes()).ok_or(Rule::OriginInvalidPort)?),
+    };
+    Ok((host, port))
+}
+
+fn parse_port(p: &[u8]) -> Option<u16> {
+    if p.is_empty() || p.len() > 5 || p[0] == b'0' || !p.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let n = p.iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
+    u16::try_from(n).ok()
+}
+
+enum HostKind {
+    Domain,
+    Ip,
+}
+
+/// A lowercase ASCII host as browsers serialize it.
+fn check_host(host: &str) -> Result<HostKind, Rule> {
+    if host.is_empty() {
+        return Err(Rule::OriginInvalidHost);
+    }
+    if let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        let ip: Ipv6Addr = inner.parse().map_err(|_| Rule::OriginInvalidHost)?;
+        return if ip.to_string() == inner {
+            Ok(HostKind::Ip)
+        } else {
+            Err(Rule::OriginNonCanonicalIp)
+        };
+    }
+    // The URL standard parses a host whose last label is a number as IPv4.
+    let last = host.rsplit('.').next().unwrap_or(host);
+    let numeric = !last.is_empty()
+        && (last.bytes().all(|b| b.is_ascii_digit())
+            || last
+                .strip_prefix("0x")
+                .is_some_and(|h| h.bytes().all(|b| b.is_ascii_hexdigit())));
+    if numeric {
+        return if is_canonical_ipv4(host.as_bytes()) {
+            Ok(HostKind::Ip)
+        } else {
+            Err(Rule::OriginNonCanonicalIp)
+        };
+    }
+    if host.len() > 253 || !host.as_bytes().split(|&b| b == b'.').all(is_domain_label) {
+        return Err(Rule::OriginInvalidHost);
+    }
+    Ok(HostKind::Domain)
+}
+
+fn is_canonical_ipv4(host: &[u8]) -> bool {
+    let mut parts = 0;
+    for part in host.split(|&b| b == b'.') {
+        parts += 1;
+        let canonical = !part.is_empty()
+            && part.len() <= 3
+            && part.iter().all(u8::is_ascii_digit)
+            && (part.len() == 1 || part[0] != b'0');
+        let value = part
+            .iter()
+            .fold(0u32, |n, d| n * 10 + u32::from(d.wrapping_sub(b'0')));
+        if !canonical || value > 255 {
+            return false;
+        }
+    }
+    parts == 4
+}
+
+fn canonical_ip(host: &str) -> Option<String> {
+    if let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        return inner.parse::<Ipv6Addr>().ok().map(|ip| format!("[{ip}]"));
+    }
+    // Dotted decimal with leading zeros is the one non-canonical form whose
+    // meaning is unambiguous enough to suggest a fix for.
+    let parts: Vec<u8> = host
+        .split('.')
+        .map(|p| p.parse::<u8>().ok())
+        .collect::<Option<_>>()?;
+    (parts.len() == 4).then(|| format!("{}.{}.{}.{}", parts[0], parts[1], parts[2], parts[3]))
+}
+
+/// A DNS label as browsers serialize it: lowercase letters, digits, `-` and
+/// `_` (seen in internal names), not starting or ending with `-`.
+fn is_domain_label(label: &[u8]) -> bool {
+    !label.is_empty()
+        && label.len() <= 63
+        && label
+            .iter()
+            .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+        && label[0] != b'-'
+        && label[label.len() - 1] != b'-'
+}
+
+/// Whether `domain` is one that anyone can register names under. Without the
+/// whole Public Suffix List this knows every single-label top-level domain,
+/// the `co.uk` family of country suffixes, and the hosting platforms people
+/// actually try to wildcard.
+fn is_public_suffix(domain: &str) -> bool {
+    const SECOND_LEVEL: &[&str] = &[
+        "ac", "co", "com", "edu", "go", "gob", "gov", "govt", "gv", "id", "in", "lg", "ltd", "me",
+        "mil", "ne", "net", "nhs", "nic", "nom", "or", "org", "plc", "police", "sch", "web",
+    ];
+    const PLATFORMS: &[&str] = &[
+        "amazonaws.com",
+        "appspot.com",
+        "azurewebsites.net",
+        "blogspot.com",
+        "cloudfront.net",
+        "firebaseapp.com",
+        "fly.dev",
+        "github.io",
+        "gitlab.io",
+        "herokuapp.com",
+        "netlify.app",
+        "ngrok.io",
+        "ngrok-free.app",
+        "onrender.com",
+        "pages.dev",
+        "vercel.app",
+        "web.app",
+        "workers.dev",
+    ];
+    let labels: Vec<&str> = domain.split('.').collect();
+    match labels.as_slice() {
+        // `localhost` is reserved for loopback: nobody else can name hosts in it.
+        ["localhost"] => false,
+        [_] => true,
+        [second, cc] => {
+            PLATFORMS.contains(&domain) || (cc.len() == 2 && SECOND_LEVEL.contains(second))
+        }
+        _ => PLATFORMS.contains(&domain),
+    }
+}
+
+/// Whether request bytes have the shape of a serialized origin
+/// (`scheme://host[:port]`, lowercase ASCII) or are `null`. Used where any
+/// origin is allowed, so that garbage still gets no grant.
+pub fn is_request_origin(value: &[u8]) -> bool {
+    if value == b"null" {
+        return true;
+    }
+    if value.is_empty() || value.len() > MAX_ORIGIN_LEN {
+        return false;
+    }
+    let Some(sep) = value.windows(3).position(|w| w == b"://") else {
+        return false;
+    };
+    let (scheme, authority) = (&value[..sep], &value[sep + 3..]);
+    let scheme_ok = scheme.first().is_some_and(u8::is_ascii_lowercase)
+        && scheme
+            .iter()
+            .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"+-.".contains(&b));
+    if !scheme_ok {
+        return false;
+    }
+    let Ok(authority) = std::str::from_utf8(authority) else {
+        return false;
+    };
+    match split_port(authority) {
+        Ok((host, _)) => check_host(host).is_ok(),
+        Err(_) => false,
+    }
+}

@@ -1,0 +1,172 @@
+//! A checked CORS policy, with every response header value built once.
+//!
+//! Policies come from two places: `#[cors]` writes them as `static` data while
+//! the program compiles, and [`PolicyBuilder`](crate::PolicyBuilder) builds them
+//! at start-up. Both go through `route_cors_rules::validate`, so there is no
+//! way to hold a `Policy` that breaks a rule.
+
+use http::{HeaderMap, HeaderValue};
+use route_cors_rules::origin::{is_request_origin, matches_subdomains, MAX_ORIGIN_LEN};
+
+use crate::request::RequestedHeaders;
+
+/// Strings that are `'static` when compiled in and owned when built at run
+/// time.
+#[derive(Clone, Debug)]
+pub(crate) enum Strs {
+    Static(&'static [&'static str]),
+    Owned(Box<[String]>),
+}
+
+impl Strs {
+    pub(crate) fn contains(&self, f: impl Fn(&[u8]) -> bool) -> bool {
+        match self {
+            Strs::Static(list) => list.iter().any(|s| f(s.as_bytes())),
+            Strs::Owned(list) => list.iter().any(|s| f(s.as_bytes())),
+        }
+    }
+
+    /// Binary search; the list must be sorted by bytes.
+    pub(crate) fn contains_sorted(&self, needle: &[u8]) -> bool {
+        match self {
+            Strs::Static(list) => list.binary_search_by(|s| s.as_bytes().cmp(needle)).is_ok(),
+            Strs::Owned(list) => list.binary_search_by(|s| s.as_bytes().cmp(needle)).is_ok(),
+        }
+    }
+}
+
+/// `(prefix, suffix)` pairs of `scheme://*.suffix[:port]` patterns.
+#[derive(Clone, Debug)]
+pub(crate) enum Patterns {
+    Static(&'static [(&'static str, &'static str)]),
+    Owned(Box<[(String, String)]>),
+}
+
+impl Patterns {
+    fn matches(&self, origin: &[u8]) -> bool {
+        match self {
+            Patterns::Static(list) => list
+                .iter()
+                .any(|(p, s)| matches_subdomains(p.as_bytes(), s.as_bytes(), origin)),
+            Patterns::Owned(list) => list
+                .iter()
+                .any(|(p, s)| matches_subdomains(p.as_bytes(), s.as_bytes(), origin)),
+        }
+    }
+}
+
+/// A checked CORS policy: which origins, methods and headers it allows, and
+/// the header values it answers with, built once.
+///
+/// Get one from `#[cors(...)]` (at compile time) or from
+/// [`Policy::builder`] (at run time).
+#[derive(Clone, Debug)]
+pub struct Policy {
+    pub(crate) origins: OriginSet,
+    pub(crate) methods: MethodSet,
+    pub(crate) headers: HeaderSet,
+    pub(crate) credentials: bool,
+    pub(crate) private_network: bool,
+    /// `Access-Control-Allow-Methods`, unless the methods are the routed ones.
+    pub(crate) allow_methods: Option<HeaderValue>,
+    /// `Access-Control-Allow-Headers`, when any header is allowed.
+    pub(crate) allow_headers: Option<HeaderValue>,
+    /// `Access-Control-Expose-Headers`, when any header is exposed.
+    pub(crate) expose_headers: Option<HeaderValue>,
+    /// `Access-Control-Max-Age`.
+    pub(crate) max_age: Option<HeaderValue>,
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum OriginSet {
+    Any,
+    List {
+        /// Sorted by bytes, for binary search.
+        exact: Strs,
+        patterns: Patterns,
+    },
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum MethodSet {
+    /// The methods the handler is routed for.
+    Routed,
+    Any,
+    List(Strs),
+}
+
+#[derive(Clone, Debug)]
+pub(crate) enum HeaderSet {
+    /// Fetch's `*`: every header but `Authorization`.
+    Any,
+    /// Lowercase.
+    List(Strs),
+}
+
+impl Policy {
+    /// Whether `origin`, the one `Origin` value of a request, is allowed.
+    pub(crate) fn allows_origin(&self, origin: &HeaderValue) -> bool {
+        let origin = origin.as_bytes();
+        match &self.origins {
+            OriginSet::Any => is_request_origin(origin),
+            OriginSet::List { exact, patterns } => {
+                origin.len() <= MAX_ORIGIN_LEN
+                    && (exact.contains_sorted(origin) || patterns.matches(origin))
+            }
+        }
+    }
+
+    /// The `Access-Control-Allow-Origin` value for an allowed origin.
+    pub(crate) fn allow_origin_value(&self, origin: &HeaderValue) -> HeaderValue {
+        match (&self.origins, self.credentials) {
+            (OriginSet::Any, false) => HeaderValue::from_static("*"),
+            _ => origin.clone(),
+        }
+    }
+
+    /// Whether `method` is allowed. `routed` answers for policies that allow
+    /// the methods their handler is routed for.
+    pub(crate) fn allows_method(&self, method: &[u8], routed: bool) -> bool {
+        match &self.methods {
+            MethodSet::Routed => routed,
+            MethodSet::Any => true,
+            MethodSet::List(list) => list.contains(|m| m == method),
+        }
+    }
+
+    /// Whether every header named in `Access-Control-Request-Headers` is
+    /// allowed.
+    pub(crate) fn allows_headers(&self, requested: &RequestedHeaders<'_>) -> bool {
+        requested.all(|name| match &self.headers {
+            HeaderSet::Any => !name.eq_ignore_ascii_case(b"authorization"),
+            HeaderSet::List(list) => list.contains(|allowed| name.eq_ignore_ascii_case(allowed)),
+        })
+    }
+
+    /// Whether this policy lets the request reach the private network.
+    pub(crate) fn allows_private_network(&self) -> bool {
+        self.private_network
+    }
+
+    /// Whether requests with credentials are allowed.
+    pub fn credentials(&self) -> bool {
+        self.credentials
+    }
+
+    /// Adds the grants of an actual response for an allowed origin.
+    pub(crate) fn grant_actual(&self, origin: &HeaderValue, headers: &mut HeaderMap) {
+        headers.insert(
+            http::header::ACCESS_CONTROL_ALLOW_ORIGIN,
+            self.allow_origin_value(origin),
+        );
+        if self.credentials {
+            headers.insert(
+                http::header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
+                HeaderValue::from_static("true"),
+            );
+        }
+        if let Some(expose) = &self.expose_headers {
+            headers.insert(http::header::ACCESS_CONTROL_EXPOSE_HEADERS, expose.clone());
+        }
+    }
+}

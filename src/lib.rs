@@ -1,0 +1,20 @@
+//! Per-route CORS for axum, declared on the handler and checked by the
+//! compiler.
+
+pub use route_cors_macros::cors;
+pub use route_cors_runtime::{
+    delete, get, head, is_preflight, options, patch, plain, post, put, CorsHandler, CorsRoute,
+    ExceptPreflight, ExceptPreflightService, GlobalCors, GlobalCorsService, GlobalFuture, Key,
+    Plain, Policy, PolicyBuilder, PolicyError, Rule, Violation, MAX_REQUEST_HEADERS_LEN,
+};
+
+#[cfg(feature = "serde")]
+pub use route_cors_runtime::PolicyConfig;
+
+/// What `#[cors]` expands to refers to these paths. Not part of the API.
+#[doc(hidden)]
+pub mod __private {
+    pub use axum;
+    pub use route_cors_runtime::__private::compiled;
+    pub use route_cors_runtime::{CorsHandler, Policy};
+}
