@@ -65,11 +65,14 @@ pub fn parse_allowed(s: &str) -> Result<AllowedOrigin, Violation> {
     if s.trim().eq_ignore_ascii_case("null") {
         return Err(fail(Rule::OriginNull));
     }
-    let pieces = s
+    if s.len() > MAX_ORIGIN_LEN {
+        return Err(fail(Rule::OriginTooLong));
+    }
+    let origins = s
         .split(|c: char| c == ',' || c.is_whitespace())
-        .filter(|p| !p.is_empty())
+        .filter(|p| p.contains("://"))
         .count();
-    if s.contains(',') || pieces > 1 {
+    if origins > 1 {
         return Err(fail(Rule::OriginSeveral));
     }
     if s.chars().any(char::is_whitespace) {
@@ -102,6 +105,9 @@ pub fn parse_allowed(s: &str) -> Result<AllowedOrigin, Violation> {
     }
     if let Some((_, host)) = authority.rsplit_once('@') {
         return Err(fail(Rule::OriginUserinfo).help(format!("write `{scheme}://{host}`")));
+    }
+    if authority.starts_with("*.[") {
+        return Err(fail(Rule::OriginWildcardOnIp));
     }
     let (host, port) = split_port(authority).map_err(fail)?;
     if let Some(port) = port {
@@ -220,24 +226,17 @@ fn check_host(host: &str) -> Result<HostKind, Rule> {
     }
     if let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
         let ip: Ipv6Addr = inner.parse().map_err(|_| Rule::OriginInvalidHost)?;
-        return if ip.to_string() == inner {
+        return if serialize_ipv6(ip) == inner {
             Ok(HostKind::Ip)
         } else {
             Err(Rule::OriginNonCanonicalIp)
         };
     }
-    // The URL standard parses a host whose last label is a number as IPv4.
-    let last = host.rsplit('.').next().unwrap_or(host);
-    let numeric = !last.is_empty()
-        && (last.bytes().all(|b| b.is_ascii_digit())
-            || last
-                .strip_prefix("0x")
-                .is_some_and(|h| h.bytes().all(|b| b.is_ascii_hexdigit())));
-    if numeric {
-        return if is_canonical_ipv4(host.as_bytes()) {
-            Ok(HostKind::Ip)
-        } else {
-            Err(Rule::OriginNonCanonicalIp)
+    if ends_in_number(host) {
+        return match parse_ipv4(host) {
+            Some(ip) if ip == host => Ok(HostKind::Ip),
+            Some(_) => Err(Rule::OriginNonCanonicalIp),
+            None => Err(Rule::OriginInvalidHost),
         };
     }
     if host.len() > 253 || !host.as_bytes().split(|&b| b == b'.').all(is_domain_label) {
@@ -246,35 +245,109 @@ fn check_host(host: &str) -> Result<HostKind, Rule> {
     Ok(HostKind::Domain)
 }
 
-fn is_canonical_ipv4(host: &[u8]) -> bool {
-    let mut parts = 0;
-    for part in host.split(|&b| b == b'.') {
-        parts += 1;
-        let canonical = !part.is_empty()
-            && part.len() <= 3
-            && part.iter().all(u8::is_ascii_digit)
-            && (part.len() == 1 || part[0] != b'0');
-        let value = part
-            .iter()
-            .fold(0u32, |n, d| n * 10 + u32::from(d.wrapping_sub(b'0')));
-        if !canonical || value > 255 {
-            return false;
-        }
+/// The URL standard's "ends in a number": such a host is parsed as IPv4.
+fn ends_in_number(host: &str) -> bool {
+    let host = host
+        .strip_suffix('.')
+        .filter(|h| !h.is_empty())
+        .unwrap_or(host);
+    let last = host.rsplit('.').next().unwrap_or_default();
+    (!last.is_empty() && last.bytes().all(|b| b.is_ascii_digit()))
+        || last
+            .strip_prefix("0x")
+            .or_else(|| last.strip_prefix("0X"))
+            .is_some_and(|h| h.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// The URL standard's IPv4 parser: up to four parts, each decimal, octal
+/// (leading `0`) or hex (`0x`), the last one filling the remaining bytes.
+/// Returns the dotted-decimal form browsers send, or `None` where browsers
+/// reject the host.
+fn parse_ipv4(host: &str) -> Option<String> {
+    let mut parts: Vec<&str> = host.split('.').collect();
+    if parts.last() == Some(&"") && parts.len() > 1 {
+        parts.pop();
     }
-    parts == 4
+    if parts.len() > 4 {
+        return None;
+    }
+    let mut numbers = Vec::with_capacity(parts.len());
+    for part in &parts {
+        let (digits, radix) =
+            if let Some(hex) = part.strip_prefix("0x").or_else(|| part.strip_prefix("0X")) {
+                (hex, 16)
+            } else if part.len() > 1 && part.starts_with('0') {
+                (&part[1..], 8)
+            } else {
+                (*part, 10)
+            };
+        // Longer than any 32-bit number in any radix: not an address.
+        if part.is_empty() || digits.len() > 32 {
+            return None;
+        }
+        let n = if digits.is_empty() {
+            0
+        } else {
+            u64::from_str_radix(digits, radix).ok()?
+        };
+        numbers.push(n);
+    }
+    let (last, init) = numbers.split_last()?;
+    if init.iter().any(|&n| n > 255) || *last >= 256u64.pow(5 - numbers.len() as u32) {
+        return None;
+    }
+    let mut address = *last;
+    for (i, n) in init.iter().enumerate() {
+        address += n << (8 * (3 - i));
+    }
+    let b = (address as u32).to_be_bytes();
+    Some(format!("{}.{}.{}.{}", b[0], b[1], b[2], b[3]))
+}
+
+/// An IPv6 address as the URL standard serializes it: lowercase hex pieces
+/// without leading zeros, the first longest run of two or more zero pieces
+/// compressed to `::`. (Rust's `Display` writes IPv4-mapped addresses in
+/// dotted form, which browsers never send.)
+fn serialize_ipv6(ip: Ipv6Addr) -> String {
+    let pieces = ip.segments();
+    let (mut best, mut best_len) = (None, 1);
+    let mut i = 0;
+    while i < 8 {
+        let start = i;
+        while i < 8 && pieces[i] == 0 {
+            i += 1;
+        }
+        if i - start > best_len {
+            best = Some(start);
+            best_len = i - start;
+        }
+        i += 1;
+    }
+    let hex = |range: &[u16]| {
+        range
+            .iter()
+            .map(|p| format!("{p:x}"))
+            .collect::<Vec<_>>()
+            .join(":")
+    };
+    match best {
+        Some(start) => format!(
+            "{}::{}",
+            hex(&pieces[..start]),
+            hex(&pieces[start + best_len..])
+        ),
+        None => hex(&pieces),
+    }
 }
 
 fn canonical_ip(host: &str) -> Option<String> {
-    if let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
-        return inner.parse::<Ipv6Addr>().ok().map(|ip| format!("[{ip}]"));
+    match host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        Some(inner) => inner
+            .parse()
+            .ok()
+            .map(|ip| format!("[{}]", serialize_ipv6(ip))),
+        None => parse_ipv4(host),
     }
-    // Dotted decimal with leading zeros is the one non-canonical form whose
-    // meaning is unambiguous enough to suggest a fix for.
-    let parts: Vec<u8> = host
-        .split('.')
-        .map(|p| p.parse::<u8>().ok())
-        .collect::<Option<_>>()?;
-    (parts.len() == 4).then(|| format!("{}.{}.{}.{}", parts[0], parts[1], parts[2], parts[3]))
 }
 
 /// A DNS label as browsers serialize it: lowercase letters, digits, `-` and

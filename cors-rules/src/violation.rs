@@ -12,6 +12,7 @@ pub enum Rule {
     OriginsMissing,
     OriginsEmpty,
     OriginEmpty,
+    OriginTooLong,
     OriginNull,
     OriginSeveral,
     OriginWhitespace,
@@ -70,6 +71,7 @@ impl Rule {
             OriginsMissing => "origins-missing",
             OriginsEmpty => "origins-empty",
             OriginEmpty => "origin-empty",
+            OriginTooLong => "origin-too-long",
             OriginNull => "origin-null",
             OriginSeveral => "origin-several",
             OriginWhitespace => "origin-whitespace",
@@ -121,6 +123,7 @@ impl Rule {
             OriginsMissing => "a policy needs `origins`",
             OriginsEmpty => "`origins` is empty, so no origin could ever be allowed",
             OriginEmpty => "an origin cannot be empty",
+            OriginTooLong => "longer than any origin a browser sends (320 bytes)",
             OriginNull => "the `null` origin cannot be allowed: browsers send it for sandboxed, file and data pages, which anyone can create",
             OriginSeveral => "one string holds several origins; give each its own string",
             OriginWhitespace => "an origin cannot contain whitespace",
@@ -199,7 +202,11 @@ impl Violation {
 
 impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: `{}`", self.rule, self.value)?;
+        if self.value.is_empty() {
+            write!(f, "{}", self.rule)?;
+        } else {
+            write!(f, "{}: `{}`", self.rule, self.value)?;
+        }
         if let Some(help) = &self.help {
             write!(f, " (help: {help})")?;
         }

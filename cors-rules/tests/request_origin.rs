@@ -1,0 +1,91 @@
+//! `origin::is_request_origin`: the cheap shape check on the `Origin` bytes
+//! of a request, used where any origin is allowed.
+
+use route_cors_rules::origin::{is_request_origin, MAX_ORIGIN_LEN};
+
+#[test]
+fn serialized_origins_and_null_are_request_origins() {
+    for origin in [
+        "https://a.example.com",
+        "null",
+        "http://localhost:3000",
+        "http://127.0.0.1:8080",
+        "http://[::1]:3000",
+        "https://xn--bcher-kva.example",
+        "chrome-extension://abcdefghijklmnopabcdefghijklmnop",
+        "tauri://localhost",
+    ] {
+        assert!(is_request_origin(origin.as_bytes()), "{origin}");
+    }
+}
+
+#[test]
+fn empty_value_is_not_a_request_origin() {
+    assert!(!is_request_origin(b""));
+}
+
+#[test]
+fn uppercase_value_is_not_a_request_origin() {
+    for origin in [
+        "HTTPS://a.com",
+        "https://A.com",
+        "https://a.COM",
+        "NULL",
+        "Null",
+    ] {
+        assert!(!is_request_origin(origin.as_bytes()), "{origin}");
+    }
+}
+
+#[test]
+fn value_with_bytes_over_0x7f_is_not_a_request_origin() {
+    assert!(!is_request_origin("https://bücher.example".as_bytes()));
+    assert!(!is_request_origin(b"https://\xff.example"));
+    assert!(!is_request_origin(b"https://a.com\x80"));
+    assert!(!is_request_origin("ü://a.com".as_bytes()));
+}
+
+#[test]
+fn value_with_path_or_slash_is_not_a_request_origin() {
+    for origin in [
+        "https://a.com/",
+        "https://a.com/app",
+        "https://a.com?x",
+        "https://a.com#x",
+    ] {
+        assert!(!is_request_origin(origin.as_bytes()), "{origin}");
+    }
+}
+
+#[test]
+fn malformed_value_is_not_a_request_origin() {
+    for origin in [
+        "a.com",
+        "://a.com",
+        "1http://a.com",
+        "https://",
+        "https://a..com",
+        "https://a.com:",
+        "https://a.com:0",
+        "https://a.com:65536",
+        "https://user@a.com",
+        "https://[::1",
+        "http://127.1",
+        "https://a.com ",
+        " null",
+        "null ",
+    ] {
+        assert!(!is_request_origin(origin.as_bytes()), "{origin:?}");
+    }
+}
+
+#[test]
+fn value_longer_than_max_origin_len_is_not_a_request_origin() {
+    // `x...x://a`, valid in shape: exactly MAX_ORIGIN_LEN passes, one more fails.
+    let at_limit = format!("{}://a", "x".repeat(MAX_ORIGIN_LEN - 4));
+    assert_eq!(at_limit.len(), MAX_ORIGIN_LEN);
+    assert!(is_request_origin(at_limit.as_bytes()));
+    let over = format!("{}://a", "x".repeat(MAX_ORIGIN_LEN - 3));
+    assert!(!is_request_origin(over.as_bytes()));
+    assert!(!is_request_origin("a".repeat(100_000).as_bytes()));
+}
