@@ -1,0 +1,183 @@
+//! The servers the black-box tests run against: the conformance example
+//! binary (`examples/conformance`, see `shared/CONFORMANCE.md`) as a child
+//! process, and a tiny page server whose origins the browser runs fetches
+//! from.
+
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+/// A port that was free a moment ago on 127.0.0.1.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|addr| addr.port())
+        .expect("no free port on 127.0.0.1")
+}
+
+/// Where cargo put the conformance example for this test binary:
+/// `target/<profile>/examples/conformance`, next to `target/<profile>/deps/`.
+pub fn conformance_binary() -> Result<PathBuf, String> {
+    let exe = std::env::current_exe().map_err(|e| format!("cannot locate the test binary: {e}"))?;
+    let profile_dir = exe
+        .parent()
+        .filter(|deps| deps.ends_with("deps"))
+        .and_then(|deps| deps.parent())
+        .ok_or_else(|| {
+            format!(
+                "the test binary {} is not in a cargo `deps` directory",
+                exe.display()
+            )
+        })?;
+    let binary = profile_dir
+        .join("examples")
+        .join(format!("conformance{}", std::env::consts::EXE_SUFFIX));
+    if binary.is_file() {
+        Ok(binary)
+    } else {
+        Err(format!(
+            "the conformance example is not built ({} is missing); run the tests with \
+             `cargo test` (which builds the examples) or build it with \
+             `cargo build --example conformance`",
+            binary.display()
+        ))
+    }
+}
+
+/// The conformance server, running as a child process until dropped.
+pub struct ConformanceServer {
+    child: Child,
+    port: u16,
+}
+
+impl ConformanceServer {
+    /// Starts the built conformance example on a free port and waits for its
+    /// `listening on` line.
+    pub fn start(timeout: Duration) -> Result<Self, String> {
+        let binary = conformance_binary()?;
+        let port = free_port();
+        let mut child = Command::new(&binary)
+            .env("PORT", port.to_string())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let (lines, first) = mpsc::channel();
+        // Reads every line so the server never blocks on a full pipe.
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                let _ = lines.send(line);
+            }
+        });
+        let mut server = ConformanceServer { child, port };
+        let expected = format!("listening on http://127.0.0.1:{port}");
+        loop {
+            match first.recv_timeout(timeout) {
+                Ok(line) if line.trim() == expected => return Ok(server),
+                Ok(_) => continue,
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    return Err(format!(
+                        "{} did not print {expected:?} within {timeout:?}",
+                        binary.display()
+                    ))
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    let status = server.child.wait().map(|s| s.to_string());
+                    return Err(format!(
+                        "{} exited before listening ({})",
+                        binary.display(),
+                        status.unwrap_or_else(|e| e.to_string())
+                    ));
+                }
+            }
+        }
+    }
+
+    /// `127.0.0.1:PORT`.
+    pub fn addr(&self) -> String {
+        format!("127.0.0.1:{}", self.port)
+    }
+
+    /// `http://127.0.0.1:PORT{path}`.
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr())
+    }
+}
+
+impl Drop for ConformanceServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A server for a blank HTML page on 127.0.0.1:`port`, on its own tokio
+/// runtime, so that `http://<name>.localhost:<port>/` is a page origin the
+/// browser can fetch from. Stopped on drop.
+pub struct PageServer {
+    runtime: Option<tokio::runtime::Runtime>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl PageServer {
+    pub fn start(port: u16) -> Result<Self, String> {
+        let listener = TcpListener::bind(("127.0.0.1", port)).map_err(|e| {
+            format!(
+                "the page server cannot listen on 127.0.0.1:{port} ({e}); the browser tests \
+                 need that port because the conformance policies name the origins \
+                 http://<app|admin|global>.localhost:{port}; stop whatever uses it"
+            )
+        })?;
+        listener
+            .set_nonblocking(true)
+            .map_err(|e| format!("cannot configure the page listener: {e}"))?;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .map_err(|e| format!("cannot start a tokio runtime: {e}"))?;
+        let listener = {
+            let _context = runtime.enter();
+            tokio::net::TcpListener::from_std(listener)
+                .map_err(|e| format!("cannot use the page listener: {e}"))?
+        };
+        let page = axum::Router::new().route(
+            "/",
+            axum::routing::get(|| async {
+                axum::response::Html(
+                    "<!doctype html><meta charset=utf-8><title>route-cors browser test</title>\
+                     <p>route-cors browser test page</p>",
+                )
+            }),
+        );
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        runtime.spawn(async move {
+            let _ = axum::serve(listener, page)
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await;
+        });
+        Ok(PageServer {
+            runtime: Some(runtime),
+            stop: Some(stop),
+        })
+    }
+}
+
+impl Drop for PageServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_timeout(Duration::from_secs(2));
+        }
+    }
+}
