@@ -1,5 +1,4 @@
-//! Per-route CORS for axum, declared on the handler and checked by the
-//! compiler.
+#![doc = include_str!("../README.md")]
 
 pub use route_cors_macros::cors;
 pub use route_cors_runtime::{
