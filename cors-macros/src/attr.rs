@@ -1,36 +1,47 @@
 //! Parsing `#[cors(...)]` into a typed attribute: each key once, each value
-//! in the shape the grammar allows, each piece with its span.
+//! in the shape the grammar allows, each piece with its tokens.
 
-use proc_macro2::Span;
+use proc_macro2::{Delimiter, TokenStream, TokenTree};
+use quote::ToTokens;
 use route_cors_rules::key::suggest;
 use route_cors_rules::Key;
-use syn::parse::Parser;
+use syn::parse::{ParseStream, Parser};
 use syn::punctuated::Punctuated;
-use syn::spanned::Spanned;
-use syn::{Expr, ExprLit, Lit, Meta, Token, UnOp};
+use syn::token::{Brace, Bracket, Paren};
+use syn::{Expr, ExprLit, Lit, MacroDelimiter, Meta, MetaList, MetaNameValue, Path, Token, UnOp};
 
 use crate::ctxt::{with_help, Ctxt};
 use crate::symbol::CRATE;
 
-/// A string, with the span of the token it came from.
-pub struct WithSpan<T> {
+/// A value, with the tokens it was written as: an error about it covers all
+/// of them (`-1`, not just `-`).
+pub struct Written<T> {
     pub value: T,
-    pub span: Span,
+    pub tokens: TokenStream,
+}
+
+impl<T> Written<T> {
+    fn new(value: T, tokens: impl ToTokens) -> Self {
+        Written {
+            value,
+            tokens: tokens.into_token_stream(),
+        }
+    }
 }
 
 /// A list value: `"*"` or `[...]`.
 pub enum ListValue {
-    Any(Span),
+    Any(TokenStream),
     List {
-        items: Vec<WithSpan<String>>,
-        span: Span,
+        items: Vec<Written<String>>,
+        tokens: TokenStream,
     },
 }
 
 impl ListValue {
-    pub fn span(&self) -> Span {
+    pub fn tokens(&self) -> &TokenStream {
         match self {
-            ListValue::Any(span) | ListValue::List { span, .. } => *span,
+            ListValue::Any(tokens) | ListValue::List { tokens, .. } => tokens,
         }
     }
 }
@@ -42,28 +53,33 @@ pub struct Attr {
     pub methods: Option<ListValue>,
     pub headers: Option<ListValue>,
     pub expose: Option<ListValue>,
-    pub credentials: Option<WithSpan<bool>>,
-    pub max_age: Option<WithSpan<i128>>,
-    pub private_network: Option<WithSpan<bool>>,
+    pub credentials: Option<Written<bool>>,
+    pub max_age: Option<Written<i128>>,
+    pub private_network: Option<Written<bool>>,
     pub krate: Option<syn::Path>,
+    /// Keys the user gave, or evidently meant, whose value could not be read
+    /// whole: a misspelled key, a missing value, a list element that is not a
+    /// string. Rules about such a key's whole value (missing, empty, `*` with
+    /// credentials) would only repeat the error already reported.
+    pub incomplete: Vec<Key>,
 }
 
 impl Attr {
-    /// The span of a key's value, for errors about the whole value.
-    pub fn value_span(&self, key: Key) -> Option<Span> {
+    /// The tokens of a key's value, for errors about the whole value.
+    pub fn value_tokens(&self, key: Key) -> Option<&TokenStream> {
         match key {
-            Key::Origins => self.origins.as_ref().map(ListValue::span),
-            Key::Methods => self.methods.as_ref().map(ListValue::span),
-            Key::Headers => self.headers.as_ref().map(ListValue::span),
-            Key::Expose => self.expose.as_ref().map(ListValue::span),
-            Key::Credentials => self.credentials.as_ref().map(|v| v.span),
-            Key::MaxAge => self.max_age.as_ref().map(|v| v.span),
-            Key::PrivateNetwork => self.private_network.as_ref().map(|v| v.span),
+            Key::Origins => self.origins.as_ref().map(ListValue::tokens),
+            Key::Methods => self.methods.as_ref().map(ListValue::tokens),
+            Key::Headers => self.headers.as_ref().map(ListValue::tokens),
+            Key::Expose => self.expose.as_ref().map(ListValue::tokens),
+            Key::Credentials => self.credentials.as_ref().map(|v| &v.tokens),
+            Key::MaxAge => self.max_age.as_ref().map(|v| &v.tokens),
+            Key::PrivateNetwork => self.private_network.as_ref().map(|v| &v.tokens),
         }
     }
 
-    /// The span of one list element.
-    pub fn item_span(&self, key: Key, index: usize) -> Option<Span> {
+    /// The tokens of one list element.
+    pub fn item_tokens(&self, key: Key, index: usize) -> Option<&TokenStream> {
         let list = match key {
             Key::Origins => &self.origins,
             Key::Methods => &self.methods,
@@ -72,19 +88,23 @@ impl Attr {
             _ => return None,
         };
         match list {
-            Some(ListValue::List { items, .. }) => items.get(index).map(|i| i.span),
+            Some(ListValue::List { items, .. }) => items.get(index).map(|i| &i.tokens),
             _ => None,
         }
     }
 }
 
 /// Parses the attribute's arguments, reporting every mistake into `cx`.
-pub fn parse(args: proc_macro2::TokenStream, cx: &mut Ctxt) -> Attr {
+pub fn parse(args: TokenStream, cx: &mut Ctxt) -> Attr {
     let mut attr = Attr::default();
-    let metas = match Punctuated::<Meta, Token![,]>::parse_terminated.parse2(args) {
+    let parser =
+        |input: ParseStream| Punctuated::<Meta, Token![,]>::parse_terminated_with(input, meta);
+    let metas = match parser.parse2(args) {
         Ok(metas) => metas,
         Err(e) => {
             cx.push(e);
+            // Nothing was read, so nothing can be said about any key.
+            attr.incomplete = Key::ALL.to_vec();
             return attr;
         }
     };
@@ -109,11 +129,14 @@ pub fn parse(args: proc_macro2::TokenStream, cx: &mut Ctxt) -> Attr {
             continue;
         }
         let Some(key) = Key::from_name(&ident) else {
-            let help = suggest(&ident, &[CRATE]).map(|k| format!("did you mean `{k}`?"));
+            let suggestion = suggest(&ident, &[CRATE]);
+            attr.incomplete.extend(suggestion.and_then(Key::from_name));
+            let help = suggestion.map(|k| format!("did you mean `{k}`?"));
             let message = with_help(format!("unknown key `{ident}`"), help.as_deref());
             cx.error_spanned_by(path, message);
             continue;
         };
+        let errors_before = cx.error_count();
         match key {
             Key::Origins => attr.origins = list_value(key, &meta, false, cx),
             Key::Methods => attr.methods = list_value(key, &meta, true, cx),
@@ -123,8 +146,41 @@ pub fn parse(args: proc_macro2::TokenStream, cx: &mut Ctxt) -> Attr {
             Key::PrivateNetwork => attr.private_network = flag(key, &meta, cx),
             Key::MaxAge => attr.max_age = integer(key, &meta, cx),
         }
+        if cx.error_count() > errors_before {
+            attr.incomplete.push(key);
+        }
     }
     attr
+}
+
+/// One `key`, `key = value` or `key(...)`, as `syn::Meta` parses it, except
+/// that the value is always parsed as an expression: `syn::Meta` reads `-1`
+/// as one literal whose span covers only the `-`.
+fn meta(input: ParseStream) -> syn::Result<Meta> {
+    let path = input.call(Path::parse_mod_style)?;
+    if input.peek(Token![=]) {
+        return Ok(Meta::NameValue(MetaNameValue {
+            path,
+            eq_token: input.parse()?,
+            value: input.parse()?,
+        }));
+    }
+    if input.peek(Paren) || input.peek(Bracket) || input.peek(Brace) {
+        if let TokenTree::Group(group) = input.parse::<TokenTree>()? {
+            let span = group.delim_span();
+            let delimiter = match group.delimiter() {
+                Delimiter::Parenthesis => MacroDelimiter::Paren(Paren(span)),
+                Delimiter::Bracket => MacroDelimiter::Bracket(Bracket(span)),
+                _ => MacroDelimiter::Brace(Brace(span)),
+            };
+            return Ok(Meta::List(MetaList {
+                path,
+                delimiter,
+                tokens: group.stream(),
+            }));
+        }
+    }
+    Ok(Meta::Path(path))
 }
 
 fn name_value<'a>(key: Key, meta: &'a Meta, example: &str, cx: &mut Ctxt) -> Option<&'a Expr> {
@@ -152,6 +208,8 @@ fn name_value<'a>(key: Key, meta: &'a Meta, example: &str, cx: &mut Ctxt) -> Opt
     }
 }
 
+const EXPECTED_METHOD: &str = "expected a method, such as `GET` or `\"PURGE\"`";
+
 /// `"*"` or `[item, ...]`; items are string literals, or for `methods` also
 /// identifiers (`GET`).
 fn list_value(key: Key, meta: &Meta, idents: bool, cx: &mut Ctxt) -> Option<ListValue> {
@@ -160,7 +218,7 @@ fn list_value(key: Key, meta: &Meta, idents: bool, cx: &mut Ctxt) -> Option<List
     match expr {
         Expr::Lit(ExprLit {
             lit: Lit::Str(s), ..
-        }) if s.value() == "*" => Some(ListValue::Any(s.span())),
+        }) if s.value() == "*" => Some(ListValue::Any(s.to_token_stream())),
         Expr::Lit(ExprLit {
             lit: Lit::Str(s), ..
         }) => {
@@ -180,23 +238,14 @@ fn list_value(key: Key, meta: &Meta, idents: bool, cx: &mut Ctxt) -> Option<List
                 match elem {
                     Expr::Lit(ExprLit {
                         lit: Lit::Str(s), ..
-                    }) => items.push(WithSpan {
-                        value: s.value(),
-                        span: s.span(),
-                    }),
-                    Expr::Path(p) if idents && p.path.get_ident().is_some() => {
-                        items.push(WithSpan {
-                            value: p
-                                .path
-                                .get_ident()
-                                .map(ToString::to_string)
-                                .unwrap_or_default(),
-                            span: p.span(),
-                        })
-                    }
+                    }) => items.push(Written::new(s.value(), s)),
+                    Expr::Path(p) if idents => match p.path.get_ident() {
+                        Some(ident) => items.push(Written::new(ident.to_string(), ident)),
+                        None => cx.error_spanned_by(p, EXPECTED_METHOD),
+                    },
                     other => {
                         let what = if idents {
-                            "expected a method, such as `GET` or `\"PURGE\"`"
+                            EXPECTED_METHOD
                         } else {
                             "expected a string literal"
                         };
@@ -206,7 +255,7 @@ fn list_value(key: Key, meta: &Meta, idents: bool, cx: &mut Ctxt) -> Option<List
             }
             Some(ListValue::List {
                 items,
-                span: array.span(),
+                tokens: array.to_token_stream(),
             })
         }
         other => {
@@ -224,21 +273,20 @@ fn list_value(key: Key, meta: &Meta, idents: bool, cx: &mut Ctxt) -> Option<List
 }
 
 /// `key` alone means true; `key = true` / `key = false`.
-fn flag(key: Key, meta: &Meta, cx: &mut Ctxt) -> Option<WithSpan<bool>> {
+fn flag(key: Key, meta: &Meta, cx: &mut Ctxt) -> Option<Written<bool>> {
     match meta {
-        Meta::Path(path) => Some(WithSpan {
-            value: true,
-            span: path.span(),
-        }),
+        Meta::Path(path) => Some(Written::new(true, path)),
         _ => match name_value(key, meta, "true", cx)? {
             Expr::Lit(ExprLit {
                 lit: Lit::Bool(b), ..
-            }) => Some(WithSpan {
-                value: b.value,
-                span: b.span(),
-            }),
+            }) => Some(Written::new(b.value, b)),
             other => {
-                cx.error_spanned_by(other, format!("`{}` is `true` or `false`", key.name()));
+                let name = key.name();
+                let help = format!("write `{name}` or `{name} = true`");
+                cx.error_spanned_by(
+                    other,
+                    with_help(format!("`{name}` is `true` or `false`"), Some(&help)),
+                );
                 None
             }
         },
@@ -246,7 +294,7 @@ fn flag(key: Key, meta: &Meta, cx: &mut Ctxt) -> Option<WithSpan<bool>> {
 }
 
 /// An integer literal, possibly negated (so that `-1` gets the rule's error).
-fn integer(key: Key, meta: &Meta, cx: &mut Ctxt) -> Option<WithSpan<i128>> {
+fn integer(key: Key, meta: &Meta, cx: &mut Ctxt) -> Option<Written<i128>> {
     let expr = name_value(key, meta, "600", cx)?;
     let (negative, lit) = match expr {
         Expr::Unary(u) if matches!(u.op, UnOp::Neg(_)) => (true, &*u.expr),
@@ -256,10 +304,7 @@ fn integer(key: Key, meta: &Meta, cx: &mut Ctxt) -> Option<WithSpan<i128>> {
         Expr::Lit(ExprLit {
             lit: Lit::Int(int), ..
         }) => match int.base10_parse::<i128>() {
-            Ok(n) => Some(WithSpan {
-                value: if negative { -n } else { n },
-                span: expr.span(),
-            }),
+            Ok(n) => Some(Written::new(if negative { -n } else { n }, expr)),
             Err(e) => {
                 cx.push(e);
                 None

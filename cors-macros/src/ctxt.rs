@@ -9,10 +9,12 @@ use quote::ToTokens;
 #[derive(Default)]
 pub struct Ctxt {
     errors: Option<syn::Error>,
+    count: usize,
 }
 
 impl Ctxt {
     pub fn push(&mut self, error: syn::Error) {
+        self.count += error.clone().into_iter().count();
         match &mut self.errors {
             Some(errors) => errors.combine(error),
             None => self.errors = Some(error),
@@ -39,6 +41,11 @@ impl Ctxt {
         self.errors.is_some()
     }
 
+    /// How many errors so far, to tell whether a step reported any.
+    pub fn error_count(&self) -> usize {
+        self.count
+    }
+
     /// The `compile_error!`s, empty when all went well.
     pub fn into_compile_errors(self) -> TokenStream {
         self.errors
@@ -50,7 +57,7 @@ impl Ctxt {
 /// A message with a `help:` line, as rustc prints them.
 pub fn with_help(message: impl Display, help: Option<&str>) -> String {
     match help {
-        Some(help) => format!("{message}\n\nhelp: {help}"),
+        Some(help) => format!("{message}\nhelp: {help}"),
         None => message.to_string(),
     }
 }

@@ -5,7 +5,7 @@
 //! as `name::call(...)`.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote, quote_spanned};
+use quote::{format_ident, quote, quote_spanned, ToTokens};
 use route_cors_rules::{Methods, Names, Origins, ValidPolicy};
 use syn::spanned::Spanned;
 use syn::ReturnType;
@@ -58,6 +58,8 @@ pub fn expand(handler: &Handler, policy: Option<&ValidPolicy>, krate: &syn::Path
         ReturnType::Type(_, ty) => ty.span(),
     };
     let handler_fn = quote_spanned!(output_span=> Self::call);
+    let handler_ty = quote_spanned!(output_span=> impl #private::axum::handler::Handler<#args, #s>);
+    let checks = signature_checks(handler, &private);
     let struct_doc = format!(
         "The `{name}` handler with its CORS policy. Register it with the route-cors \
          builders (`route_cors::get({name})`); call it directly as `{name}::call(...)`."
@@ -92,11 +94,56 @@ pub fn expand(handler: &Handler, policy: Option<&ValidPolicy>, krate: &syn::Path
                 ::core::option::Option::Some(#name::policy())
             }
 
-            fn into_handler(self) -> impl #private::axum::handler::Handler<#args, #s> {
+            fn into_handler(self) -> #handler_ty {
                 #handler_fn
             }
         }
+
+        #checks
     }
+}
+
+/// Checks that put rustc's errors about the handler on the user's tokens:
+/// the return type must be `IntoResponse` (checked where it is written),
+/// and the future must be `Send` (checked at the name, where rustc explains
+/// which value held across an `.await` is not).
+fn signature_checks(handler: &Handler, private: &TokenStream) -> TokenStream {
+    let name = &handler.item.sig.ident;
+    let into_response = match &handler.item.sig.output {
+        ReturnType::Type(_, ty) if !mentions_impl_trait(ty.to_token_stream()) => {
+            let check = quote_spanned!(ty.span()=> __assert_into_response::<#ty>());
+            quote! {
+                fn __assert_into_response<T: #private::axum::response::IntoResponse>() {}
+                #check;
+            }
+        }
+        _ => quote!(),
+    };
+    let never = handler
+        .arg_types
+        .iter()
+        .map(|_| quote!(::core::panic!("only type-checked, never called")));
+    let send = quote_spanned!(name.span()=> __assert_send(#name::call(#(#never),*)));
+    quote! {
+        const _: () = {
+            #[allow(unreachable_code, unused_variables, clippy::diverging_sub_expression)]
+            fn __checks() {
+                fn __assert_send<T: ::core::marker::Send>(_: T) {}
+                #into_response
+                #send;
+            }
+        };
+    }
+}
+
+/// Whether a type has an `impl Trait` anywhere in it (`Result<impl
+/// IntoResponse, E>`): such a type cannot be named in a check.
+fn mentions_impl_trait(tokens: TokenStream) -> bool {
+    tokens.into_iter().any(|token| match token {
+        proc_macro2::TokenTree::Ident(ident) => ident == "impl",
+        proc_macro2::TokenTree::Group(group) => mentions_impl_trait(group.stream()),
+        _ => false,
+    })
 }
 
 fn deny_all(private: &TokenStream) -> TokenStream {

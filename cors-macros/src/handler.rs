@@ -2,8 +2,9 @@
 //! handler. Checked by syntax here; the argument and return types are left
 //! to rustc, with its errors placed on the user's tokens by the expansion.
 
-use syn::spanned::Spanned;
-use syn::{FnArg, ItemFn, Type};
+use proc_macro2::TokenStream;
+use quote::{quote, ToTokens};
+use syn::{FnArg, Item, ItemFn, Type};
 
 use crate::ctxt::{with_help, Ctxt};
 
@@ -35,12 +36,17 @@ pub fn check(item: ItemFn, cx: &mut Ctxt) -> Handler {
     if let Some(constness) = &sig.constness {
         cx.error_spanned_by(constness, "axum handlers cannot be `const`");
     }
-    if !sig.generics.params.is_empty() || sig.generics.where_clause.is_some() {
+    let generics = &sig.generics;
+    if !generics.params.is_empty() || generics.where_clause.is_some() {
         let help = "write the concrete types; axum needs to know each extractor";
-        cx.error_at(
-            sig.generics.span(),
-            with_help("`#[cors]` handlers cannot be generic", Some(help)),
-        );
+        let message = with_help("`#[cors]` handlers cannot be generic", Some(help));
+        // `Generics` prints without its `where` clause.
+        match &generics.where_clause {
+            Some(where_clause) if generics.params.is_empty() => {
+                cx.error_spanned_by(where_clause, message);
+            }
+            _ => cx.error_spanned_by(generics, message),
+        }
     }
     if let Some(variadic) = &sig.variadic {
         cx.error_spanned_by(variadic, "axum handlers cannot be variadic");
@@ -66,4 +72,28 @@ pub fn check(item: ItemFn, cx: &mut Ctxt) -> Handler {
         }
     }
     Handler { item, arg_types }
+}
+
+/// Reports an item that is not a function at all, on its keyword and name
+/// rather than on its whole body.
+pub fn not_a_function(item: &TokenStream, cx: &mut Ctxt) {
+    let (what, tokens) = match syn::parse2::<Item>(item.clone()) {
+        Ok(Item::Struct(i)) => ("a struct", head(i.struct_token, &i.ident)),
+        Ok(Item::Enum(i)) => ("an enum", head(i.enum_token, &i.ident)),
+        Ok(Item::Union(i)) => ("a union", head(i.union_token, &i.ident)),
+        Ok(Item::Trait(i)) => ("a trait", head(i.trait_token, &i.ident)),
+        Ok(Item::Impl(i)) => ("an `impl` block", head(i.impl_token, &i.self_ty)),
+        Ok(Item::Mod(i)) => ("a module", head(i.mod_token, &i.ident)),
+        Ok(Item::Const(i)) => ("a constant", head(i.const_token, &i.ident)),
+        Ok(Item::Static(i)) => ("a static", head(i.static_token, &i.ident)),
+        Ok(Item::Type(i)) => ("a type alias", head(i.type_token, &i.ident)),
+        _ => ("this item", item.clone()),
+    };
+    let message = format!("`#[cors]` goes on an `async fn` axum handler, not on {what}");
+    cx.error_spanned_by(tokens, message);
+}
+
+/// An item's keyword and name, as one span.
+fn head(keyword: impl ToTokens, name: impl ToTokens) -> TokenStream {
+    quote!(#keyword #name)
 }

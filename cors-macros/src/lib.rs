@@ -22,12 +22,13 @@ mod validate;
 pub fn cors(args: TokenStream, item: TokenStream) -> TokenStream {
     let mut cx = ctxt::Ctxt::default();
     let attr = attr::parse(args.into(), &mut cx);
+    // Checked whatever the item is, so that every mistake shows at once.
+    let policy = validate::validate(&attr, &mut cx);
     let item: proc_macro2::TokenStream = item.into();
     let item_fn = match syn::parse2::<syn::ItemFn>(item.clone()) {
         Ok(item_fn) => item_fn,
         Err(_) => {
-            let message = "`#[cors]` applies to `async fn` axum handlers";
-            cx.push(syn::Error::new_spanned(&item, message));
+            handler::not_a_function(&item, &mut cx);
             let errors = cx.into_compile_errors();
             return quote!(#errors #item).into();
         }
@@ -42,7 +43,6 @@ pub fn cors(args: TokenStream, item: TokenStream) -> TokenStream {
         let item = handler.item.into_token_stream();
         return quote!(#errors #item).into();
     }
-    let policy = validate::validate(&attr, &mut cx);
     let krate = attr
         .krate
         .clone()

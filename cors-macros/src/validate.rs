@@ -31,13 +31,21 @@ pub fn validate(attr: &Attr, cx: &mut Ctxt) -> Option<ValidPolicy> {
         Ok(policy) => Some(policy),
         Err(violations) => {
             for located in violations {
-                let span = located
-                    .index
-                    .and_then(|i| attr.item_span(located.key, i))
-                    .or_else(|| attr.value_span(located.key))
-                    .unwrap_or_else(Span::call_site);
+                let whole_value = located.index.is_none();
+                if whole_value && attr.incomplete.contains(&located.key) {
+                    // Follows from a value already reported as unreadable.
+                    continue;
+                }
                 let message = with_help(located.violation.rule, located.violation.help.as_deref());
-                cx.error_at(span, message);
+                let tokens = located
+                    .index
+                    .and_then(|i| attr.item_tokens(located.key, i))
+                    .or_else(|| attr.value_tokens(located.key));
+                match tokens {
+                    Some(tokens) => cx.error_spanned_by(tokens, message),
+                    // Nothing written to point at (a missing key): the attribute.
+                    None => cx.error_at(Span::call_site(), message),
+                }
             }
             None
         }

@@ -73,7 +73,12 @@ pub fn parse_allowed(s: &str) -> Result<AllowedOrigin, Violation> {
         .filter(|p| p.contains("://"))
         .count();
     if origins > 1 {
-        return Err(fail(Rule::OriginSeveral));
+        let each: Vec<String> = s
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .filter(|p| !p.is_empty())
+            .map(|p| format!("{p:?}"))
+            .collect();
+        return Err(fail(Rule::OriginSeveral).help(format!("write `[{}]`", each.join(", "))));
     }
     if s.chars().any(char::is_whitespace) {
         return Err(fail(Rule::OriginWhitespace).help(format!("write `{}`", s.trim())));
@@ -238,6 +243,9 @@ fn check_host(host: &str) -> Result<HostKind, Rule> {
             Some(_) => Err(Rule::OriginNonCanonicalIp),
             None => Err(Rule::OriginInvalidHost),
         };
+    }
+    if host.split('.').any(str::is_empty) {
+        return Err(Rule::OriginEmptyLabel);
     }
     if host.len() > 253 || !host.as_bytes().split(|&b| b == b'.').all(is_domain_label) {
         return Err(Rule::OriginInvalidHost);

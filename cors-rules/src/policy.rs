@@ -125,7 +125,7 @@ pub fn validate(spec: &Spec<'_>) -> Result<ValidPolicy, Vec<Located>> {
         } else {
             return u32::try_from(age).ok();
         };
-        let help = format!("at most `max_age = {MAX_AGE_LIMIT}`");
+        let help = format!("a number of seconds from 0 to {MAX_AGE_LIMIT}");
         errors.push(
             Key::MaxAge,
             None,

@@ -24,7 +24,8 @@ fn negative_max_age_is_rejected() {
     for age in [-1, -86_400, i128::MIN] {
         assert_eq!(
             max_age_error(age),
-            Violation::new(Rule::MaxAgeNegative, age.to_string()).help("at most `max_age = 86400`")
+            Violation::new(Rule::MaxAgeNegative, age.to_string())
+                .help("a number of seconds from 0 to 86400")
         );
     }
 }
@@ -34,7 +35,8 @@ fn max_age_above_a_day_is_rejected_with_the_limit() {
     for age in [86_401, i128::from(u32::MAX) + 1, i128::MAX] {
         assert_eq!(
             max_age_error(age),
-            Violation::new(Rule::MaxAgeTooLarge, age.to_string()).help("at most `max_age = 86400`")
+            Violation::new(Rule::MaxAgeTooLarge, age.to_string())
+                .help("a number of seconds from 0 to 86400")
         );
     }
 }

@@ -1,0 +1,11 @@
+use route_cors::cors;
+
+#[cors(origins = ["https://app.example.com"])]
+async fn handler() -> &'static str
+where
+    String: Clone,
+{
+    "ok"
+}
+
+fn main() {}

@@ -1,0 +1,8 @@
+use route_cors::cors;
+
+#[cors(origins = ["1https://app.example.com"])]
+async fn handler() -> &'static str {
+    "ok"
+}
+
+fn main() {}

@@ -1,0 +1,24 @@
+//! `crate = "..."`: the facade reached through a re-export.
+
+mod reexport {
+    pub use route_cors;
+}
+
+use axum::Router;
+use reexport::route_cors::cors;
+
+#[cors(origins = ["https://app.example.com"], crate = "reexport::route_cors")]
+async fn handler() -> &'static str {
+    "ok"
+}
+
+#[cors(crate = "::route_cors", origins = "*")]
+async fn absolute() -> &'static str {
+    "ok"
+}
+
+fn main() {
+    let _app: Router = Router::new()
+        .route("/", reexport::route_cors::get(handler).into())
+        .route("/absolute", route_cors::get(absolute).into());
+}
