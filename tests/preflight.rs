@@ -325,7 +325,7 @@ async fn head_preflight_is_judged_by_the_get_handler() {
         &res,
         &[
             ("access-control-allow-origin", "https://app.example.com"),
-            ("access-control-allow-methods", "GET"),
+            ("access-control-allow-methods", "HEAD"),
             ("access-control-max-age", "600"),
             ("vary", PREFLIGHT_VARY),
         ],

@@ -155,7 +155,6 @@ fn deny_all(private: &TokenStream) -> TokenStream {
             false,
             false,
             #private::compiled::CompiledValues {
-                allow_methods: ::core::option::Option::None,
                 allow_headers: ::core::option::Option::None,
                 expose_headers: ::core::option::Option::None,
                 max_age: ::core::option::Option::None,
@@ -192,7 +191,6 @@ fn policy_tokens(policy: &ValidPolicy, private: &TokenStream) -> TokenStream {
     };
     let credentials = policy.credentials;
     let private_network = policy.private_network;
-    let allow_methods = option(policy.allow_methods_value());
     let allow_headers = option(policy.allow_headers_value());
     let expose_headers = option(policy.expose_headers_value());
     let max_age = option(policy.max_age.map(|age| age.to_string()));
@@ -204,7 +202,6 @@ fn policy_tokens(policy: &ValidPolicy, private: &TokenStream) -> TokenStream {
             #credentials,
             #private_network,
             #c::CompiledValues {
-                allow_methods: #allow_methods,
                 allow_headers: #allow_headers,
                 expose_headers: #expose_headers,
                 max_age: #max_age,

@@ -436,7 +436,8 @@ pub fn is_request_origin(value: &[u8]) -> bool {
         return false;
     };
     match split_port(authority) {
-        Ok((host, _)) => check_host(host).is_ok(),
+        // Browsers send a fully qualified host with its trailing dot.
+        Ok((host, _)) => check_host(host.strip_suffix('.').unwrap_or(host)).is_ok(),
         Err(_) => false,
     }
 }

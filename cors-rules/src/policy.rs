@@ -309,16 +309,6 @@ fn check_names(
 /// (writing `static` values) and the runtime (building them at start-up)
 /// write them the same way.
 impl ValidPolicy {
-    /// `Access-Control-Allow-Methods`; `None` when the methods are left to
-    /// routing.
-    pub fn allow_methods_value(&self) -> Option<String> {
-        match &self.methods {
-            Methods::Routed => None,
-            Methods::Any => Some("*".to_owned()),
-            Methods::List(list) => Some(list.join(", ")),
-        }
-    }
-
     /// `Access-Control-Allow-Headers`; `None` when no header is allowed.
     pub fn allow_headers_value(&self) -> Option<String> {
         names_value(&self.headers)

@@ -20,10 +20,14 @@ pub(crate) struct Verdict {
 }
 
 pub(crate) fn judge(policy: &Policy, request: &HeaderMap) -> Verdict {
+    judge_origin(policy, single_origin(request))
+}
+
+/// The verdict for the request's one `Origin` (`None` when it had none, or
+/// several).
+pub(crate) fn judge_origin(policy: &Policy, origin: Option<&HeaderValue>) -> Verdict {
     Verdict {
-        origin: single_origin(request)
-            .filter(|o| policy.allows_origin(o))
-            .cloned(),
+        origin: origin.filter(|o| policy.allows_origin(o)).cloned(),
     }
 }
 

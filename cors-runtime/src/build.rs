@@ -177,7 +177,6 @@ fn from_valid(valid: &ValidPolicy) -> Policy {
         },
         credentials: valid.credentials,
         private_network: valid.private_network,
-        allow_methods: value(valid.allow_methods_value()),
         allow_headers: value(valid.allow_headers_value()),
         expose_headers: value(valid.expose_headers_value()),
         max_age: valid.max_age.map(HeaderValue::from),

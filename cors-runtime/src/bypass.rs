@@ -16,7 +16,13 @@ use crate::request::is_preflight;
 /// A preflight carries no credentials, so an authentication middleware
 /// refuses it, and the browser then refuses the real request. Wrap such a
 /// middleware in `ExceptPreflight`: route-cors answers the preflight below
-/// it without running any handler, so nothing is exposed.
+/// it without running any handler, and paths without an `OPTIONS` handler
+/// answer `405`.
+///
+/// A handler that accepts `OPTIONS` itself (`any(...)`, a router fallback, a
+/// plain axum `options(...)`) would run unauthenticated for anyone who sends
+/// `Origin` and `Access-Control-Request-Method`: keep such routes out from
+/// under `ExceptPreflight`.
 ///
 /// ```
 /// use axum::{extract::Request, middleware::{self, Next}, response::Response, Router};

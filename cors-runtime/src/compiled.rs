@@ -28,7 +28,6 @@ pub enum CompiledHeaders {
 
 /// The header values, already joined by the macro.
 pub struct CompiledValues {
-    pub allow_methods: Option<&'static str>,
     pub allow_headers: Option<&'static str>,
     pub expose_headers: Option<&'static str>,
     pub max_age: Option<&'static str>,
@@ -70,7 +69,6 @@ pub const fn policy(
         },
         credentials,
         private_network,
-        allow_methods: value(values.allow_methods),
         allow_headers: value(values.allow_headers),
         expose_headers: value(values.expose_headers),
         max_age: value(values.max_age),

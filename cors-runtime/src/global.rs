@@ -10,15 +10,11 @@ use http::{HeaderMap, HeaderValue, Request, Response, StatusCode};
 use tower_layer::Layer;
 use tower_service::Service;
 
-use crate::actual::{self, Verdict};
-use crate::marker::{GlobalPresent, RouteDecision};
+use crate::actual;
+use crate::marker::{Reached, RouteSlot};
 use crate::policy::Policy;
 use crate::preflight::{self, MethodGrant};
-use crate::request::{is_preflight, requested_method};
-
-/// What the global default allows when its `methods` are left out: the
-/// CORS-safelisted methods.
-const DEFAULT_METHODS: &str = "GET, HEAD, POST";
+use crate::request::{is_preflight, requested_method, single_origin};
 
 /// A layer that applies a default [`Policy`] to every route without a
 /// `#[cors]` policy of its own, for preflights and actual requests alike,
@@ -39,31 +35,32 @@ const DEFAULT_METHODS: &str = "GET, HEAD, POST";
 /// ```
 ///
 /// Add it with `Router::layer` after the routes (as any axum layer), or wrap
-/// the whole router in it. A preflight for a route without a policy is
-/// answered by the layer when what lies below it has no answer of its own:
-/// the path's route-cors dispatcher says there is no per-route policy for the
-/// method, or axum answers `405` (no `OPTIONS` handler). If your own `OPTIONS`
-/// handler or a middleware answers first, its answer stands.
+/// the whole router in it. Route-cors code below writes into a slot on the
+/// request when the request reaches it: a request that reached a handler
+/// with its own policy gets that policy, a preflight a dispatcher answered
+/// is left alone, anything else gets the default. A preflight is answered by
+/// the layer when the path's dispatcher has no policy for the method, or
+/// when the answer below is `405` (no `OPTIONS` handler). A response that a
+/// middleware makes before the request reaches the route gets the default:
+/// the README's "A global default policy" says what to do about it.
 #[derive(Clone, Debug)]
 pub struct GlobalCors {
     policy: Arc<Policy>,
-    default_methods: HeaderValue,
 }
 
 impl GlobalCors {
     pub fn new(policy: Policy) -> Self {
         GlobalCors {
             policy: Arc::new(policy),
-            default_methods: HeaderValue::from_static(DEFAULT_METHODS),
         }
     }
 
     fn preflight_answer(&self, request: &HeaderMap) -> (StatusCode, HeaderMap) {
-        let method = requested_method(request).unwrap_or_default();
+        let method = requested_method(request);
+        // Left out, the default's methods are the CORS-safelisted ones.
         let grant = MethodGrant {
             method,
-            routed: matches!(method, b"GET" | b"HEAD" | b"POST"),
-            routed_value: &self.default_methods,
+            routed: matches!(method, Some(b"GET" | b"HEAD" | b"POST")),
         };
         preflight::answer(&self.policy, grant, request)
     }
@@ -104,13 +101,16 @@ where
         let pending = if is_preflight(req.method(), req.headers()) {
             Pending::Preflight(Some(self.global.preflight_answer(req.headers())))
         } else {
-            Pending::Actual(actual::judge(&self.global.policy, req.headers()))
+            Pending::Actual(single_origin(req.headers()).cloned())
         };
-        req.extensions_mut().insert(GlobalPresent);
+        let slot = RouteSlot::default();
+        let outer = req.extensions_mut().insert(slot.clone());
         GlobalFuture {
             inner: self.inner.call(req),
             policy: Arc::clone(&self.global.policy),
             pending,
+            slot,
+            outer,
         }
     }
 }
@@ -118,7 +118,9 @@ where
 enum Pending {
     /// The layer's own answer, used if nothing below has one.
     Preflight(Option<(StatusCode, HeaderMap)>),
-    Actual(Verdict),
+    /// The request's one `Origin`, judged once the response shows which
+    /// policy decides.
+    Actual(Option<HeaderValue>),
 }
 
 pin_project_lite::pin_project! {
@@ -128,6 +130,11 @@ pin_project_lite::pin_project! {
         inner: F,
         policy: Arc<Policy>,
         pending: Pending,
+        // What route-cors code below reached.
+        slot: RouteSlot,
+        // The slot of a global layer above this one, told that this one
+        // decided.
+        outer: Option<RouteSlot>,
     }
 }
 
@@ -141,22 +148,39 @@ where
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let this = self.project();
         let mut res = ready!(this.inner.poll(cx))?;
-        let decision = res.extensions().get::<RouteDecision>().copied();
+        if let Some(outer) = this.outer {
+            outer.set(Reached::NestedDefault);
+        }
+        let reached = this.slot.get();
         match this.pending {
             Pending::Preflight(answer) => {
-                let nothing_below = decision == Some(RouteDecision::NoPolicy)
-                    || (decision.is_none() && res.status() == StatusCode::METHOD_NOT_ALLOWED);
+                // Nothing below answers: the dispatcher has no policy for
+                // the method, or the path has no `OPTIONS` handler at all.
+                let nothing_below = match reached {
+                    Some(Reached::PreflightWithoutPolicy) => true,
+                    None => res.status() == StatusCode::METHOD_NOT_ALLOWED,
+                    Some(_) => false,
+                };
                 if nothing_below {
                     if let Some(answer) = answer.take() {
                         return Poll::Ready(Ok(preflight::respond(answer)));
                     }
                 }
             }
-            Pending::Actual(verdict) => {
-                if decision.is_none() {
-                    actual::apply(this.policy, verdict, res.headers_mut());
+            Pending::Actual(origin) => match reached {
+                // The route's policy again: the response may have been made
+                // by a middleware after the route was reached (a timeout).
+                // Applying a policy twice gives the same headers.
+                Some(Reached::RoutePolicy(policy)) => {
+                    let verdict = actual::judge_origin(policy, origin.as_ref());
+                    actual::apply(policy, &verdict, res.headers_mut());
                 }
-            }
+                Some(Reached::NestedDefault) => {}
+                _ => {
+                    let verdict = actual::judge_origin(this.policy, origin.as_ref());
+                    actual::apply(this.policy, &verdict, res.headers_mut());
+                }
+            },
         }
         Poll::Ready(Ok(res))
     }

@@ -10,7 +10,7 @@ use axum::handler::Handler;
 use axum::response::Response;
 
 use crate::actual::{self, Verdict};
-use crate::marker::{self, RouteDecision};
+use crate::marker::{self, Reached};
 use crate::policy::Policy;
 
 /// A handler that route-cors can register: a `#[cors]` handler, or a plain
@@ -81,12 +81,11 @@ where
 
     fn call(self, req: Request, state: S) -> Self::Future {
         let verdict = actual::judge(self.policy, req.headers());
-        let global_present = marker::global_present(req.extensions());
+        marker::report(req.extensions(), Reached::RoutePolicy(self.policy));
         ActualResponse {
             inner: self.handler.call(req, state),
             policy: self.policy,
             verdict,
-            global_present,
         }
     }
 }
@@ -98,7 +97,6 @@ pin_project_lite::pin_project! {
         inner: F,
         policy: &'static Policy,
         verdict: Verdict,
-        global_present: bool,
     }
 }
 
@@ -109,7 +107,6 @@ impl<F: Future<Output = Response>> Future for ActualResponse<F> {
         let this = self.project();
         let mut res = ready!(this.inner.poll(cx));
         actual::apply(this.policy, this.verdict, res.headers_mut());
-        marker::mark(*this.global_present, &mut res, RouteDecision::Decided);
         Poll::Ready(res)
     }
 }

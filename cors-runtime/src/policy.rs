@@ -67,8 +67,6 @@ pub struct Policy {
     pub(crate) headers: HeaderSet,
     pub(crate) credentials: bool,
     pub(crate) private_network: bool,
-    /// `Access-Control-Allow-Methods`, unless the methods are the routed ones.
-    pub(crate) allow_methods: Option<HeaderValue>,
     /// `Access-Control-Allow-Headers`, when any header is allowed.
     pub(crate) allow_headers: Option<HeaderValue>,
     /// `Access-Control-Expose-Headers`, when any header is exposed.

@@ -10,7 +10,8 @@ use http::{HeaderMap, HeaderValue, StatusCode};
 
 use crate::policy::Policy;
 use crate::request::{
-    requests_private_network, single_origin, RequestedHeaders, ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK,
+    requested_method_value, requests_private_network, single_origin, RequestedHeaders,
+    ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK,
 };
 use crate::vary;
 
@@ -18,14 +19,12 @@ use crate::vary;
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct MethodGrant<'a> {
     /// The method judged: the requested one, or `GET` when a `HEAD`
-    /// preflight goes to the `GET` handler (as axum routes `HEAD`).
-    pub method: &'a [u8],
+    /// preflight goes to the `GET` handler (as axum routes `HEAD`). `None`
+    /// when the request's is missing, repeated or not a method token.
+    pub method: Option<&'a [u8]>,
     /// Whether the handler is routed for it (a policy that leaves methods to
     /// routing allows exactly those).
     pub routed: bool,
-    /// `Access-Control-Allow-Methods` when the policy leaves methods to
-    /// routing.
-    pub routed_value: &'a HeaderValue,
 }
 
 /// The answer to a preflight under `policy`: its status and headers.
@@ -60,7 +59,7 @@ pub(crate) fn respond<B: Default>((status, headers): (StatusCode, HeaderMap)) ->
 /// The grant headers, or `None` when anything asked for is not allowed.
 fn grant(policy: &Policy, methods: MethodGrant<'_>, request: &HeaderMap) -> Option<HeaderMap> {
     let origin = single_origin(request).filter(|o| policy.allows_origin(o))?;
-    if !policy.allows_method(methods.method, methods.routed) {
+    if !policy.allows_method(methods.method?, methods.routed) {
         return None;
     }
     let requested = RequestedHeaders::parse(request)?;
@@ -83,11 +82,11 @@ fn grant(policy: &Policy, methods: MethodGrant<'_>, request: &HeaderMap) -> Opti
             HeaderValue::from_static("true"),
         );
     }
-    let allow_methods = match &policy.allow_methods {
-        Some(value) => value,
-        None => methods.routed_value,
-    };
-    headers.insert(ACCESS_CONTROL_ALLOW_METHODS, allow_methods.clone());
+    // Only the requested method: browsers cache allowed methods per origin
+    // and URL, and another method of this path may have a stricter policy.
+    if let Some(requested) = requested_method_value(request) {
+        headers.insert(ACCESS_CONTROL_ALLOW_METHODS, requested.clone());
+    }
     if !requested.is_empty() {
         if let Some(allow_headers) = &policy.allow_headers {
             headers.insert(ACCESS_CONTROL_ALLOW_HEADERS, allow_headers.clone());

@@ -13,11 +13,10 @@ use axum::extract::Request;
 use axum::handler::Handler;
 use axum::response::Response;
 use axum::routing::{MethodFilter, MethodRouter};
-use http::header::ALLOW;
-use http::{HeaderValue, StatusCode};
+use http::StatusCode;
 
 use crate::handler::{CorsHandler, WithPolicy};
-use crate::marker::{self, RouteDecision};
+use crate::marker::{self, Reached};
 use crate::policy::Policy;
 use crate::preflight::{self, MethodGrant};
 use crate::request::{self, is_preflight};
@@ -45,8 +44,6 @@ use crate::request::{self, is_preflight};
 pub struct CorsRoute<S = ()> {
     router: MethodRouter<S>,
     entries: Vec<Entry>,
-    /// axum's `Allow` value, for a non-preflight `OPTIONS` nobody handles.
-    allow: Vec<&'static str>,
     options: Option<OptionsHandler<S>>,
 }
 
@@ -55,9 +52,6 @@ pub struct CorsRoute<S = ()> {
 struct Entry {
     method: &'static str,
     policy: Option<&'static Policy>,
-    /// `Access-Control-Allow-Methods` when the policy leaves methods to
-    /// routing: the method itself.
-    routed_value: HeaderValue,
 }
 
 type BoxFuture = Pin<Box<dyn Future<Output = Response> + Send>>;
@@ -124,7 +118,6 @@ where
         CorsRoute {
             router: MethodRouter::new(),
             entries: Vec::new(),
-            allow: Vec::new(),
             options: None,
         }
     }
@@ -170,21 +163,12 @@ where
             Some(policy) => self.router.on(filter, WithPolicy { handler, policy }),
             None => self.router.on(filter, handler),
         };
-        self.allow.push(method);
-        if method == "GET" {
-            self.allow.push("HEAD");
-        }
         self.record(method, policy);
         self
     }
 
     fn record(&mut self, method: &'static str, policy: Option<&'static Policy>) {
-        let routed_value = HeaderValue::from_static(method);
-        self.entries.push(Entry {
-            method,
-            policy,
-            routed_value,
-        });
+        self.entries.push(Entry { method, policy });
     }
 }
 
@@ -206,27 +190,30 @@ where
     S: Clone + Send + Sync + 'static,
 {
     fn from(route: CorsRoute<S>) -> Self {
-        let mut allow: Vec<&str> = Vec::new();
-        for method in route.allow {
-            if !allow.contains(&method) {
-                allow.push(method);
-            }
-        }
+        let has_options = route.options.is_some();
         let dispatcher = Dispatcher {
             table: Arc::new(Table {
                 entries: route.entries,
                 options: route.options,
-                allow: HeaderValue::from_str(&allow.join(","))
-                    .unwrap_or_else(|_| HeaderValue::from_static("")),
             }),
         };
-        route.router.options(dispatcher)
+        if has_options {
+            // The user's `OPTIONS` handler gets what is not a preflight.
+            route.router.options(dispatcher)
+        } else {
+            // As the method fallback, the dispatcher sees `OPTIONS` (no one
+            // else handles it) and answers anything else with a bare `405`,
+            // to which axum adds its own `Allow`, exactly as without
+            // route-cors.
+            route.router.fallback(dispatcher)
+        }
     }
 }
 
-/// The `OPTIONS` slot of a path with `#[cors]` handlers: preflights are
-/// answered by the policy of the handler routed for the requested method;
-/// other `OPTIONS` requests go where they would without route-cors.
+/// The preflight dispatcher of a path with `#[cors]` handlers, in its
+/// `OPTIONS` slot or as its method fallback: preflights are answered by the
+/// policy of the handler routed for the requested method; other requests go
+/// where they would without route-cors.
 struct Dispatcher<S> {
     table: Arc<Table<S>>,
 }
@@ -242,7 +229,6 @@ impl<S> Clone for Dispatcher<S> {
 struct Table<S> {
     entries: Vec<Entry>,
     options: Option<OptionsHandler<S>>,
-    allow: HeaderValue,
 }
 
 impl<S> Table<S> {
@@ -259,35 +245,34 @@ impl<S> Table<S> {
     }
 
     fn preflight(&self, req: &Request) -> Response {
-        let global_present = marker::global_present(req.extensions());
-        let routed = request::requested_method(req.headers()).and_then(|m| self.entry(m));
-        match routed {
+        let Some(method) = request::requested_method(req.headers()) else {
+            // Repeated or malformed: refused here, so no default can grant it.
+            marker::report(req.extensions(), Reached::PreflightAnswered);
+            return preflight::refuse();
+        };
+        match self.entry(method) {
             Some(Entry {
                 method,
                 policy: Some(policy),
-                routed_value,
             }) => {
+                marker::report(req.extensions(), Reached::PreflightAnswered);
                 let grant = MethodGrant {
-                    method: method.as_bytes(),
+                    method: Some(method.as_bytes()),
                     routed: true,
-                    routed_value,
                 };
-                let mut res = preflight::respond(preflight::answer(policy, grant, req.headers()));
-                marker::mark(global_present, &mut res, RouteDecision::Decided);
-                res
+                preflight::respond(preflight::answer(policy, grant, req.headers()))
             }
             _ => {
-                let mut res = preflight::refuse();
-                marker::mark(global_present, &mut res, RouteDecision::NoPolicy);
-                res
+                marker::report(req.extensions(), Reached::PreflightWithoutPolicy);
+                preflight::refuse()
             }
         }
     }
 
+    /// axum's default fallback: a bare `405`; axum adds `Allow`.
     fn method_not_allowed(&self) -> Response {
         let mut res = Response::new(Body::empty());
         *res.status_mut() = StatusCode::METHOD_NOT_ALLOWED;
-        res.headers_mut().insert(ALLOW, self.allow.clone());
         res
     }
 }
