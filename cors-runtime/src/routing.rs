@@ -1,6 +1,7 @@
 //! Registering `#[cors]` handlers: builders that read like axum's
 //! (`get(a).post(b)`), record each method's policy, and become one axum
-//! `MethodRouter` whose `OPTIONS` slot is the path's preflight dispatcher.
+//! `MethodRouter` with the path's preflight dispatcher in its method
+//! fallback (or its `OPTIONS` slot, beside the user's own `OPTIONS` handler).
 
 use std::fmt;
 use std::future::Future;
