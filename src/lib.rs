@@ -14,6 +14,6 @@ pub use route_cors_runtime::PolicyConfig;
 #[doc(hidden)]
 pub mod __private {
     pub use axum;
-    pub use route_cors_runtime::__private::compiled;
+    pub use route_cors_runtime::__private::{compiled, InvalidHandler};
     pub use route_cors_runtime::{CorsHandler, Policy};
 }

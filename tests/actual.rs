@@ -57,8 +57,14 @@ async fn failing() -> Result<&'static str, (StatusCode, &'static str)> {
     Err((StatusCode::INTERNAL_SERVER_ERROR, "boom"))
 }
 
+#[cors(origins = ["https://app.example.com"], methods = [POST])]
+async fn listed_for_post_only() -> &'static str {
+    "routed for GET"
+}
+
 fn app() -> Router {
     Router::new()
+        .route("/post-only", route_cors::get(listed_for_post_only).into())
         .route("/credentials", route_cors::get(with_credentials).into())
         .route("/public", route_cors::get(public).into())
         .route("/teapot", route_cors::get(teapot).into())
@@ -213,4 +219,13 @@ async fn head_requests_get_the_get_handlers_grants() {
             ("vary", "origin"),
         ],
     );
+}
+
+#[tokio::test]
+async fn a_method_the_policy_does_not_list_gets_no_grant() {
+    // Routed for GET, but the policy lists only POST: the GET preflight is
+    // refused, so the actual GET gets no grant either.
+    let res = send(app(), get("/post-only", Some("https://app.example.com"))).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_cors(&res, &[("vary", "origin")]);
 }

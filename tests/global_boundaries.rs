@@ -250,3 +250,27 @@ async fn repeated_requested_method_on_a_policy_route_is_refused_by_the_route() {
         cors_lines(&res)
     );
 }
+
+/// The default's methods bound actual requests too: a plain DELETE under a
+/// default that allows GET and POST gets no grant.
+#[tokio::test]
+async fn actual_request_with_a_method_the_default_does_not_allow_gets_no_grant() {
+    let app = Router::new()
+        .route(
+            "/plain",
+            get(|| async { "plain" }).delete(|| async { "deleted" }),
+        )
+        .layer(global());
+    let res = send(
+        app.clone(),
+        http::Request::delete("/plain")
+            .header("origin", GLOBAL)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(acao(&res), None, "{:?}", cors_lines(&res));
+    let res = send(app, get_req("/plain", GLOBAL)).await;
+    assert_eq!(acao(&res).as_deref(), Some(GLOBAL));
+}

@@ -271,3 +271,16 @@ mod config {
         );
     }
 }
+
+#[test]
+fn several_mistakes_are_listed_one_per_line() {
+    let error = origins(&["https://x.com/", "null"]).build().unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "invalid CORS policy, 2 mistakes:\n  \
+         - `origins`: an origin has no trailing slash: `https://x.com/` (help: write \
+         `https://x.com`) [origin-trailing-slash]\n  \
+         - `origins`: the `null` origin cannot be allowed: browsers send it for sandboxed, file \
+         and data pages, which anyone can create: `null` [origin-null]"
+    );
+}

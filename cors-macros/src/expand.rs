@@ -103,6 +103,40 @@ pub fn expand(handler: &Handler, policy: Option<&ValidPolicy>, krate: &syn::Path
     }
 }
 
+/// The expansion for a function `#[cors]` cannot accept (not `async`,
+/// generic, ...): the struct and its `call` as written, registrable, so that
+/// the only errors are the ones already reported on the function.
+pub fn invalid(handler: &Handler, krate: &syn::Path) -> TokenStream {
+    let item = &handler.item;
+    let vis = &item.vis;
+    let name = &item.sig.ident;
+    let attrs = &item.attrs;
+    let mut call_sig = item.sig.clone();
+    call_sig.ident = format_ident!("call", span = item.sig.ident.span());
+    let block = &item.block;
+    let private = quote!(#krate::__private);
+    quote! {
+        #[allow(non_camel_case_types)]
+        #[derive(Clone, Copy, Debug, Default)]
+        #vis struct #name;
+
+        impl #name {
+            #(#attrs)*
+            #vis #call_sig #block
+        }
+
+        impl<__S> #private::CorsHandler<((),), __S> for #name {
+            fn policy(&self) -> ::core::option::Option<&'static #private::Policy> {
+                ::core::option::Option::None
+            }
+
+            fn into_handler(self) -> impl #private::axum::handler::Handler<((),), __S> {
+                #private::InvalidHandler
+            }
+        }
+    }
+}
+
 /// Checks that put rustc's errors about the handler on the user's tokens:
 /// the return type must be `IntoResponse` (checked where it is written),
 /// and the future must be `Send` (checked at the name, where rustc explains

@@ -35,18 +35,23 @@ pub fn cors(args: TokenStream, item: TokenStream) -> TokenStream {
     };
     let mut shape = ctxt::Ctxt::default();
     let handler = handler::check(item_fn, &mut shape);
-    if shape.has_errors() {
-        // Not a handler axum accepts: keep the item as written, so the only
-        // errors are ours.
-        cx.absorb(shape);
-        let errors = cx.into_compile_errors();
-        let item = handler.item.into_token_stream();
-        return quote!(#errors #item).into();
-    }
     let krate = attr
         .krate
         .clone()
         .unwrap_or_else(|| syn::parse_quote!(::route_cors));
+    if shape.has_errors() {
+        cx.absorb(shape);
+        let errors = cx.into_compile_errors();
+        // A method stays where it is (a struct cannot go in an `impl`);
+        // anything else becomes a registrable struct, so that registering
+        // it adds no error to the ones on the function.
+        let item = if handler.item.sig.receiver().is_some() {
+            handler.item.into_token_stream()
+        } else {
+            expand::invalid(&handler, &krate)
+        };
+        return quote!(#errors #item).into();
+    }
     let expanded = expand::expand(&handler, policy.as_ref(), &krate);
     let errors = cx.into_compile_errors();
     quote!(#errors #expanded).into()

@@ -149,7 +149,7 @@ impl Rule {
             OriginWildcardOnIp => "a subdomain wildcard cannot apply to an IP address",
             OriginWildcardOnPublicSuffix => "a subdomain wildcard on a public suffix would allow sites anyone can register",
             OriginDuplicate => "this origin is listed twice",
-            MethodsEmpty => "`methods` is empty; leave the key out to allow the methods the handler is routed for",
+            MethodsEmpty => "`methods` is empty; leave the key out for the default (the routed methods under `#[cors]`; GET, HEAD and POST for a global default)",
             MethodInvalid => "not a valid HTTP method token",
             MethodForbidden => "browsers never send this method (Fetch forbids CONNECT, TRACE and TRACK)",
             MethodLowercase => "methods are case-sensitive, and this is a standard method in lowercase",

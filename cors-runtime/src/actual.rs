@@ -5,7 +5,7 @@ use http::header::{
     ACCESS_CONTROL_ALLOW_CREDENTIALS, ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS,
     ACCESS_CONTROL_ALLOW_ORIGIN, ACCESS_CONTROL_EXPOSE_HEADERS, ACCESS_CONTROL_MAX_AGE,
 };
-use http::{HeaderMap, HeaderValue};
+use http::{HeaderMap, HeaderValue, Method};
 
 use crate::policy::Policy;
 use crate::request::{single_origin, ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK};
@@ -19,15 +19,26 @@ pub(crate) struct Verdict {
     origin: Option<HeaderValue>,
 }
 
-pub(crate) fn judge(policy: &Policy, request: &HeaderMap) -> Verdict {
-    judge_origin(policy, single_origin(request))
+pub(crate) fn judge(policy: &Policy, method: &Method, request: &HeaderMap) -> Verdict {
+    judge_origin(
+        policy,
+        policy.allows_actual_method(method, true),
+        single_origin(request),
+    )
 }
 
 /// The verdict for the request's one `Origin` (`None` when it had none, or
-/// several).
-pub(crate) fn judge_origin(policy: &Policy, origin: Option<&HeaderValue>) -> Verdict {
+/// several), given whether the policy allows the request's method: a method
+/// the policy does not list gets no grant either.
+pub(crate) fn judge_origin(
+    policy: &Policy,
+    method_allowed: bool,
+    origin: Option<&HeaderValue>,
+) -> Verdict {
     Verdict {
-        origin: origin.filter(|o| policy.allows_origin(o)).cloned(),
+        origin: origin
+            .filter(|o| method_allowed && policy.allows_origin(o))
+            .cloned(),
     }
 }
 

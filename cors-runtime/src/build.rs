@@ -67,6 +67,8 @@ impl Policy {
 impl PolicyBuilder {
     /// Allowed origins, each a serialized origin (`https://app.example.com`)
     /// or a subdomain pattern (`https://*.example.com`). `["*"]` allows any.
+    /// Each call replaces the list given before (so do the other list
+    /// setters).
     pub fn origins<I: IntoIterator<Item = T>, T: Into<String>>(mut self, origins: I) -> Self {
         self.origins = Some(Owned::list(origins));
         self
@@ -202,21 +204,32 @@ impl PolicyError {
     }
 }
 
+/// One mistake on one line; several get a line each, so a log shows them
+/// apart.
 impl fmt::Display for PolicyError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("invalid CORS policy: ")?;
-        for (i, (key, violation)) in self.violations.iter().enumerate() {
-            if i > 0 {
-                f.write_str("; ")?;
-            }
+        let line = |f: &mut fmt::Formatter<'_>, (key, violation): &(Key, Violation)| {
             write!(
                 f,
                 "`{}`: {violation} [{}]",
                 key.name(),
                 violation.rule.name()
-            )?;
+            )
+        };
+        match self.violations.as_slice() {
+            [one] => {
+                f.write_str("invalid CORS policy: ")?;
+                line(f, one)
+            }
+            several => {
+                write!(f, "invalid CORS policy, {} mistakes:", several.len())?;
+                for violation in several {
+                    f.write_str("\n  - ")?;
+                    line(f, violation)?;
+                }
+                Ok(())
+            }
         }
-        Ok(())
     }
 }
 

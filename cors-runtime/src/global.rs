@@ -6,7 +6,7 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{ready, Context, Poll};
 
-use http::{HeaderMap, HeaderValue, Request, Response, StatusCode};
+use http::{HeaderMap, HeaderValue, Method, Request, Response, StatusCode};
 use tower_layer::Layer;
 use tower_service::Service;
 
@@ -101,7 +101,10 @@ where
         let pending = if is_preflight(req.method(), req.headers()) {
             Pending::Preflight(Some(self.global.preflight_answer(req.headers())))
         } else {
-            Pending::Actual(single_origin(req.headers()).cloned())
+            Pending::Actual {
+                method: req.method().clone(),
+                origin: single_origin(req.headers()).cloned(),
+            }
         };
         let slot = RouteSlot::default();
         let outer = req.extensions_mut().insert(slot.clone());
@@ -118,9 +121,12 @@ where
 enum Pending {
     /// The layer's own answer, used if nothing below has one.
     Preflight(Option<(StatusCode, HeaderMap)>),
-    /// The request's one `Origin`, judged once the response shows which
-    /// policy decides.
-    Actual(Option<HeaderValue>),
+    /// The request's method and one `Origin`, judged once the slot shows
+    /// which policy decides.
+    Actual {
+        method: Method,
+        origin: Option<HeaderValue>,
+    },
 }
 
 pin_project_lite::pin_project! {
@@ -167,21 +173,30 @@ where
                     }
                 }
             }
-            Pending::Actual(origin) => match reached {
+            Pending::Actual { method, origin } => match reached {
                 // The route's policy again: the response may have been made
                 // by a middleware after the route was reached (a timeout).
                 // Applying a policy twice gives the same headers.
                 Some(Reached::RoutePolicy(policy)) => {
-                    let verdict = actual::judge_origin(policy, origin.as_ref());
+                    let allowed = policy.allows_actual_method(method, true);
+                    let verdict = actual::judge_origin(policy, allowed, origin.as_ref());
                     actual::apply(policy, &verdict, res.headers_mut());
                 }
                 Some(Reached::NestedDefault) => {}
                 _ => {
-                    let verdict = actual::judge_origin(this.policy, origin.as_ref());
+                    let allowed = this
+                        .policy
+                        .allows_actual_method(method, is_safelisted(method));
+                    let verdict = actual::judge_origin(this.policy, allowed, origin.as_ref());
                     actual::apply(this.policy, &verdict, res.headers_mut());
                 }
             },
         }
         Poll::Ready(Ok(res))
     }
+}
+
+/// The CORS-safelisted methods: what a default without `methods` allows.
+fn is_safelisted(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::POST)
 }

@@ -80,7 +80,7 @@ where
     type Future = ActualResponse<H::Future>;
 
     fn call(self, req: Request, state: S) -> Self::Future {
-        let verdict = actual::judge(self.policy, req.headers());
+        let verdict = actual::judge(self.policy, req.method(), req.headers());
         marker::report(req.extensions(), Reached::RoutePolicy(self.policy));
         ActualResponse {
             inner: self.handler.call(req, state),

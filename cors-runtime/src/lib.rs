@@ -38,6 +38,8 @@ pub mod __private {
     pub mod compiled {
         pub use crate::compiled::*;
     }
+    pub use crate::expansion::InvalidHandler;
 }
 
 mod compiled;
+mod expansion;

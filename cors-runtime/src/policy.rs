@@ -5,7 +5,7 @@
 //! at start-up. Both go through `route_cors_rules::validate`, so there is no
 //! way to hold a `Policy` that breaks a rule.
 
-use http::{HeaderMap, HeaderValue};
+use http::{HeaderMap, HeaderValue, Method};
 use route_cors_rules::origin::{is_request_origin, matches_subdomains, MAX_ORIGIN_LEN};
 
 use crate::request::RequestedHeaders;
@@ -130,6 +130,13 @@ impl Policy {
             MethodSet::Any => true,
             MethodSet::List(list) => list.contains(|m| m == method),
         }
+    }
+
+    /// Whether an actual request's method is allowed; `HEAD` is served by
+    /// the `GET` handler, so it goes where `GET` does.
+    pub(crate) fn allows_actual_method(&self, method: &Method, routed: bool) -> bool {
+        self.allows_method(method.as_str().as_bytes(), routed)
+            || (method == Method::HEAD && self.allows_method(b"GET", routed))
     }
 
     /// Whether every header named in `Access-Control-Request-Headers` is
