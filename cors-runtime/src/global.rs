@@ -49,6 +49,8 @@ pub struct GlobalCors {
 }
 
 impl GlobalCors {
+    /// The layer for `policy`, built at run time with [`Policy::builder`] or
+    /// from configuration.
     pub fn new(policy: Policy) -> Self {
         GlobalCors {
             policy: Arc::new(policy),
