@@ -30,9 +30,7 @@ pub fn expand(handler: &Handler, policy: Option<&ValidPolicy>, krate: &syn::Path
         .filter(|a| !a.path().is_ident("doc"))
         .collect();
 
-    let mut call_sig = item.sig.clone();
-    call_sig.ident = format_ident!("call", span = item.sig.ident.span());
-    let block = &item.block;
+    let call = call_fn(item);
 
     let private = quote!(#krate::__private);
     let policy_expr = policy.map_or_else(|| deny_all(&private), |p| policy_tokens(p, &private));
@@ -76,7 +74,7 @@ pub fn expand(handler: &Handler, policy: Option<&ValidPolicy>, krate: &syn::Path
         impl #name {
             #(#docs)*
             #(#others)*
-            #vis #call_sig #block
+            #call
 
             /// The handler's CORS policy, checked at compile time.
             #vis fn policy() -> &'static #private::Policy {
@@ -111,9 +109,7 @@ pub fn invalid(handler: &Handler, krate: &syn::Path) -> TokenStream {
     let vis = &item.vis;
     let name = &item.sig.ident;
     let attrs = &item.attrs;
-    let mut call_sig = item.sig.clone();
-    call_sig.ident = format_ident!("call", span = item.sig.ident.span());
-    let block = &item.block;
+    let call = call_fn(item);
     let private = quote!(#krate::__private);
     quote! {
         #[allow(non_camel_case_types)]
@@ -122,7 +118,7 @@ pub fn invalid(handler: &Handler, krate: &syn::Path) -> TokenStream {
 
         impl #name {
             #(#attrs)*
-            #vis #call_sig #block
+            #call
         }
 
         impl<__S> #private::CorsHandler<((),), __S> for #name {
@@ -135,6 +131,15 @@ pub fn invalid(handler: &Handler, krate: &syn::Path) -> TokenStream {
             }
         }
     }
+}
+
+/// The handler as written, renamed `call`, to live in the struct's `impl`.
+fn call_fn(item: &syn::ItemFn) -> TokenStream {
+    let vis = &item.vis;
+    let mut sig = item.sig.clone();
+    sig.ident = format_ident!("call", span = item.sig.ident.span());
+    let block = &item.block;
+    quote!(#vis #sig #block)
 }
 
 /// Checks that put rustc's errors about the handler on the user's tokens:

@@ -68,16 +68,12 @@ pub fn parse_allowed(s: &str) -> Result<AllowedOrigin, Violation> {
     if s.len() > MAX_ORIGIN_LEN {
         return Err(fail(Rule::OriginTooLong));
     }
-    let origins = s
+    let pieces: Vec<&str> = s
         .split(|c: char| c == ',' || c.is_whitespace())
-        .filter(|p| p.contains("://"))
-        .count();
-    if origins > 1 {
-        let each: Vec<String> = s
-            .split(|c: char| c == ',' || c.is_whitespace())
-            .filter(|p| !p.is_empty())
-            .map(|p| format!("{p:?}"))
-            .collect();
+        .filter(|p| !p.is_empty())
+        .collect();
+    if pieces.iter().filter(|p| p.contains("://")).count() > 1 {
+        let each: Vec<String> = pieces.iter().map(|p| format!("{p:?}")).collect();
         return Err(fail(Rule::OriginSeveral).help(format!("write `[{}]`", each.join(", "))));
     }
     if s.chars().any(char::is_whitespace) {

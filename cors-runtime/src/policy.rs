@@ -158,8 +158,10 @@ impl Policy {
         self.credentials
     }
 
-    /// Adds the grants of an actual response for an allowed origin.
-    pub(crate) fn grant_actual(&self, origin: &HeaderValue, headers: &mut HeaderMap) {
+    /// Adds what every grant carries, preflight or actual, for an allowed
+    /// origin: `Access-Control-Allow-Origin` and, with credentials,
+    /// `Access-Control-Allow-Credentials`.
+    pub(crate) fn grant_origin(&self, origin: &HeaderValue, headers: &mut HeaderMap) {
         headers.insert(
             http::header::ACCESS_CONTROL_ALLOW_ORIGIN,
             self.allow_origin_value(origin),
@@ -170,6 +172,11 @@ impl Policy {
                 HeaderValue::from_static("true"),
             );
         }
+    }
+
+    /// Adds the grants of an actual response for an allowed origin.
+    pub(crate) fn grant_actual(&self, origin: &HeaderValue, headers: &mut HeaderMap) {
+        self.grant_origin(origin, headers);
         if let Some(expose) = &self.expose_headers {
             headers.insert(http::header::ACCESS_CONTROL_EXPOSE_HEADERS, expose.clone());
         }

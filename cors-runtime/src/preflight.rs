@@ -3,8 +3,7 @@
 
 use axum::response::Response;
 use http::header::{
-    ACCESS_CONTROL_ALLOW_CREDENTIALS, ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS,
-    ACCESS_CONTROL_MAX_AGE, VARY,
+    ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS, ACCESS_CONTROL_MAX_AGE, VARY,
 };
 use http::{HeaderMap, HeaderValue, StatusCode};
 
@@ -33,19 +32,25 @@ pub(crate) fn answer(
     methods: MethodGrant<'_>,
     request: &HeaderMap,
 ) -> (StatusCode, HeaderMap) {
-    let (status, mut headers) = match grant(policy, methods, request) {
-        Some(headers) => (StatusCode::NO_CONTENT, headers),
-        None => (StatusCode::FORBIDDEN, HeaderMap::with_capacity(1)),
-    };
-    headers.insert(VARY, HeaderValue::from_static(vary::PREFLIGHT));
-    (status, headers)
+    match grant(policy, methods, request) {
+        Some(mut headers) => {
+            headers.insert(VARY, HeaderValue::from_static(vary::PREFLIGHT));
+            (StatusCode::NO_CONTENT, headers)
+        }
+        None => refusal(),
+    }
 }
 
 /// `403` with only `Vary`.
-pub(crate) fn refuse() -> Response {
+fn refusal() -> (StatusCode, HeaderMap) {
     let mut headers = HeaderMap::with_capacity(1);
     headers.insert(VARY, HeaderValue::from_static(vary::PREFLIGHT));
-    respond((StatusCode::FORBIDDEN, headers))
+    (StatusCode::FORBIDDEN, headers)
+}
+
+/// The refusal as a response.
+pub(crate) fn refuse() -> Response {
+    respond(refusal())
 }
 
 /// An empty response with the given status and headers.
@@ -72,16 +77,7 @@ fn grant(policy: &Policy, methods: MethodGrant<'_>, request: &HeaderMap) -> Opti
     }
 
     let mut headers = HeaderMap::with_capacity(8);
-    headers.insert(
-        http::header::ACCESS_CONTROL_ALLOW_ORIGIN,
-        policy.allow_origin_value(origin),
-    );
-    if policy.credentials() {
-        headers.insert(
-            ACCESS_CONTROL_ALLOW_CREDENTIALS,
-            HeaderValue::from_static("true"),
-        );
-    }
+    policy.grant_origin(origin, &mut headers);
     // Only the requested method: browsers cache allowed methods per origin
     // and URL, and another method of this path may have a stricter policy.
     if let Some(requested) = requested_method_value(request) {

@@ -13,8 +13,7 @@ pub(crate) const PREFLIGHT: &str = "origin, access-control-request-method, acces
 /// lowercase), keeping what is there. Allocates only when the response
 /// already had a `Vary` that lacks one of the names.
 pub(crate) fn add(headers: &mut HeaderMap, names: &'static str) {
-    let mut existing = headers.get_all(VARY).iter().peekable();
-    if existing.peek().is_none() {
+    if !headers.contains_key(VARY) {
         headers.insert(VARY, HeaderValue::from_static(names));
         return;
     }
