@@ -4,7 +4,7 @@
 //! - the page, `http://app.localhost:8080`: one button per scenario, each a
 //!   `fetch()` to the API, showing what the browser decided and why;
 //! - the API, `http://127.0.0.1:8081`: routes whose `#[cors]` policies allow or
-//!   refuse that page, and a plain route under a run-time `GlobalCors` default.
+//!   refuse that page, and a plain route under a run-time default policy.
 //!
 //! Why these origins. The page needs a host name: policies name origins, and
 //! `*.localhost` gives as many as we like on one machine (`app.localhost` for
@@ -21,7 +21,7 @@
 //! Ports come from `DEMO_PAGE_PORT` (default 8080) and `DEMO_API_PORT`
 //! (default 8081). `#[cors]` origins are compile-time literals naming port
 //! 8080, so on another page port their routes are blocked, while the
-//! run-time `GlobalCors` default follows the port; the demo says so when it
+//! run-time default policy follows the port; the demo says so when it
 //! starts, and the page explains every result from the origin it runs on.
 //!
 //! `http://app.localhost:8080/?run=all` runs every scenario on load.
@@ -38,7 +38,7 @@ use axum::middleware::{self, Next};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use route_cors::{cors, GlobalCors, Policy, PolicyError};
+use route_cors::{cors, CorsRouter, Policy, PolicyError};
 use serde_json::{json, Value};
 use tokio::net::TcpListener;
 
@@ -99,7 +99,7 @@ async fn report() -> impl IntoResponse {
     )
 }
 
-// No `#[cors]`: the `GlobalCors` default decides.
+// No `#[cors]`: the run-time default policy decides.
 async fn status() -> &'static str {
     "ok"
 }
@@ -117,25 +117,26 @@ fn global_default(page_origin: &str) -> Result<Policy, PolicyError> {
 /// `global_default` as the page shows it.
 fn global_default_text(page_origin: &str) -> String {
     format!(
-        "GlobalCors::new(Policy::builder()\n    .origins([\"{page_origin}\"])\n    \
+        ".default_policy(Policy::builder()\n    .origins([\"{page_origin}\"])\n    \
          .methods([\"GET\", \"POST\"])\n    .headers([\"content-type\"]).build()?)"
     )
 }
 
 fn api(page_origin: &str, log: ApiLog) -> Result<Router, PolicyError> {
-    Ok(Router::new()
+    Ok(CorsRouter::new()
         .route(
             "/users",
             route_cors::get(list_users)
                 .post(create_user)
-                .delete(route_cors::plain(delete_users))
-                .into(),
+                .delete(route_cors::plain(delete_users)),
         )
-        .route("/admin", route_cors::get(admin_stats).into())
-        .route("/report", route_cors::get(report).into())
+        .route("/admin", route_cors::get(admin_stats))
+        .route("/report", route_cors::get(report))
         .route("/status", get(status))
-        .layer(GlobalCors::new(global_default(page_origin)?))
-        // Outside `GlobalCors`, so it records the answers the browser got.
+        .default_policy(global_default(page_origin)?)
+        .into_router()
+        // On the returned router, outside CORS, so it records every answer
+        // the browser got, preflights included.
         .layer(middleware::from_fn_with_state(log, log_request)))
 }
 
@@ -262,7 +263,7 @@ const API = CONFIG.api;       // the API's origin, another origin than this page
 const PAGE = location.origin; // this page's origin, what the browser sends as Origin
 const APP = CONFIG.app;       // what the #[cors] attributes allow (compile-time)
 const ADMIN = CONFIG.admin;   // the origin GET /admin allows
-const GLOBAL = CONFIG.global; // what the run-time GlobalCors default allows
+const GLOBAL = CONFIG.global; // what the run-time default policy allows
 
 // One entry per button: the request, whether the route's policy allows it
 // from this page, and why the browser decides as it does either way.
@@ -307,15 +308,15 @@ const SCENARIOS = [
     title: "GET /status (no #[cors])",
     run: () => fetch(`${API}/status`),
     expect: PAGE === GLOBAL,
-    allowed: () => `GET /status has no policy of its own, so the run-time GlobalCors default decides; it allows ${GLOBAL}, so the browser let the page read it.`,
-    blocked: () => `GET /status has no policy of its own, and the GlobalCors default only allows ${GLOBAL}: no Access-Control-Allow-Origin for ${PAGE}, so the browser hid the response.`,
+    allowed: () => `GET /status has no policy of its own, so the run-time default policy decides; it allows ${GLOBAL}, so the browser let the page read it.`,
+    blocked: () => `GET /status has no policy of its own, and the default policy only allows ${GLOBAL}: no Access-Control-Allow-Origin for ${PAGE}, so the browser hid the response.`,
   },
   {
     id: "delete_users",
     title: "DELETE /users (plain)",
     run: () => fetch(`${API}/users`, { method: "DELETE" }),
     expect: false,
-    blocked: () => `DELETE /users has no policy of its own, so the GlobalCors default decides, and it allows GET and POST only: the preflight got 403, so the browser never sent the DELETE.`,
+    blocked: () => `DELETE /users has no policy of its own, so the default policy decides, and it allows GET and POST only: the preflight got 403, so the browser never sent the DELETE.`,
   },
 ];
 
@@ -451,7 +452,7 @@ async fn run() -> Result<(), String> {
         println!(
             "note: the #[cors] attributes name {APP_ORIGIN} (attribute origins are \
              compile-time literals), so from {page_origin} their routes are blocked; \
-             only the run-time GlobalCors default follows DEMO_PAGE_PORT"
+             only the run-time default policy follows DEMO_PAGE_PORT"
         );
     }
     println!("open {page_origin} in your browser (add ?run=all to run every scenario)");

@@ -3,8 +3,8 @@
 pub use route_cors_macros::cors;
 pub use route_cors_runtime::{
     delete, get, head, is_preflight, options, patch, plain, post, put, CorsHandler, CorsRoute,
-    ExceptPreflight, ExceptPreflightService, GlobalCors, GlobalCorsService, GlobalFuture, Key,
-    Plain, Policy, PolicyBuilder, PolicyError, Rule, Violation, MAX_REQUEST_HEADERS_LEN,
+    CorsRouter, Key, Plain, Policy, PolicyBuilder, PolicyError, Rule, Violation,
+    MAX_REQUEST_HEADERS_LEN,
 };
 
 #[cfg(feature = "serde")]

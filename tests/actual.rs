@@ -1,4 +1,4 @@
-//! DESIGN.md section 3, actual requests: the handler runs, and on its
+//! README, "What the runtime answers": actual requests: the handler runs, and on its
 //! response, whatever its status, the policy alone decides the
 //! `Access-Control-*` headers; `Vary: origin` is merged, never duplicated.
 
@@ -11,7 +11,7 @@ use axum::response::IntoResponse;
 use axum::Router;
 use http::Request;
 use oneshot::{assert_cors, body_text, send};
-use route_cors::cors;
+use route_cors::{cors, CorsRouter};
 
 #[cors(origins = ["https://app.example.com"], expose = ["x-request-id"], credentials)]
 async fn with_credentials() -> impl IntoResponse {
@@ -63,18 +63,16 @@ async fn listed_for_post_only() -> &'static str {
 }
 
 fn app() -> Router {
-    Router::new()
-        .route("/post-only", route_cors::get(listed_for_post_only).into())
-        .route("/credentials", route_cors::get(with_credentials).into())
-        .route("/public", route_cors::get(public).into())
-        .route("/teapot", route_cors::get(teapot).into())
-        .route("/varies", route_cors::get(varies).into())
-        .route(
-            "/varies-origin",
-            route_cors::get(varies_on_origin_already).into(),
-        )
-        .route("/varies-all", route_cors::get(varies_on_everything).into())
-        .route("/failing", route_cors::get(failing).into())
+    CorsRouter::new()
+        .route("/post-only", route_cors::get(listed_for_post_only))
+        .route("/credentials", route_cors::get(with_credentials))
+        .route("/public", route_cors::get(public))
+        .route("/teapot", route_cors::get(teapot))
+        .route("/varies", route_cors::get(varies))
+        .route("/varies-origin", route_cors::get(varies_on_origin_already))
+        .route("/varies-all", route_cors::get(varies_on_everything))
+        .route("/failing", route_cors::get(failing))
+        .into_router()
 }
 
 fn get(path: &str, origin: Option<&str>) -> Request<Body> {

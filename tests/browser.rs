@@ -1,7 +1,8 @@
 //! Browser end-to-end tests: real headless Chromium, driven through
 //! chromedriver, runs `fetch()` from page origins against the conformance
-//! server (`shared/CONFORMANCE.md`), and each test asserts what the browser
-//! decided: whether `fetch` resolved or threw, and what JavaScript could read.
+//! server (its routes and policies are those of `CONFORMANCE.md` at the
+//! repository root), and each test asserts what the browser decided: whether
+//! `fetch` resolved or threw, and what JavaScript could read.
 //!
 //! Set-up, shared by all tests and torn down after the last one:
 //! - the built `examples/conformance` binary on a free port;
@@ -270,6 +271,75 @@ fn any_headers_policy_accepts_a_custom_request_header() {
         );
         evil.threw_type_error();
         assert_eq!(evil.network.preflight_status, Some(403), "{evil:#?}");
+    });
+}
+
+#[test]
+fn auth_401_on_secure_without_the_token_is_readable_by_its_allowed_origin() {
+    with_browser(|b| {
+        // A credentialed simple GET: no preflight, and the 401 that the
+        // authentication middleware answers carries the route's grant.
+        let outcome = b.fetch("admin", "/secure", json!({ "credentials": "include" }), &[]);
+        let response = outcome.resolved();
+        assert_eq!(response.status, 401, "{outcome:#?}");
+        assert_eq!(response.body, "unauthorized", "{outcome:#?}");
+        assert!(
+            !outcome.network.preflight_sent,
+            "a simple GET needs no preflight: {outcome:#?}"
+        );
+    });
+}
+
+#[test]
+fn preflighted_post_to_secure_without_the_token_gets_its_401_to_the_page() {
+    with_browser(|b| {
+        // JSON makes the POST preflighted; the preflight carries no token and
+        // is granted anyway (authentication never sees it), then the POST's
+        // 401 is readable.
+        let outcome = b.fetch(
+            "admin",
+            "/secure",
+            json!({
+                "method": "POST",
+                "credentials": "include",
+                "headers": { "content-type": "application/json" },
+                "body": "{}",
+            }),
+            &[],
+        );
+        let response = outcome.resolved();
+        assert_eq!(response.status, 401, "{outcome:#?}");
+        assert_eq!(response.body, "unauthorized", "{outcome:#?}");
+        let network = &outcome.network;
+        assert!(network.preflight_sent, "{outcome:#?}");
+        assert_eq!(network.preflight_status, Some(204), "{outcome:#?}");
+        assert!(network.actual_sent, "{outcome:#?}");
+    });
+}
+
+#[test]
+fn auth_401_on_secure_is_blocked_for_the_global_defaults_origin() {
+    with_browser(|b| {
+        // The global default's origin is not the route's: the 401 carries no
+        // grant for it, and the page cannot read it.
+        let outcome = b.fetch(
+            "global",
+            "/secure",
+            json!({ "credentials": "include" }),
+            &[],
+        );
+        outcome.threw_type_error();
+        assert!(
+            !outcome.network.preflight_sent,
+            "a simple GET needs no preflight: {outcome:#?}"
+        );
+        // The request reached the server; the browser withheld the answer.
+        assert!(outcome.network.actual_sent, "{outcome:#?}");
+        assert!(outcome.network.cors_error.is_some(), "{outcome:#?}");
+
+        // Without credentials too: the default grants nothing on /secure.
+        let outcome = b.fetch("global", "/secure", json!({}), &[]);
+        outcome.threw_type_error();
     });
 }
 

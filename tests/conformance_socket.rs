@@ -1,6 +1,7 @@
-//! The conformance example (shared/CONFORMANCE.md) over a real socket, as a
-//! client sees it: the built binary runs as a child process and hyper's
-//! client talks to it.
+//! The conformance example over a real socket, as a client sees it: the
+//! built binary runs as a child process and hyper's client talks to it. The
+//! routes, policies and expected answers are those of `CONFORMANCE.md` at the
+//! repository root.
 
 #[path = "support/client.rs"]
 mod client;
@@ -8,17 +9,20 @@ mod client;
 #[path = "support/server.rs"]
 mod server;
 
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::body::Body;
-use client::{send, send_raw};
+use client::{send, send_raw, Answer};
 use http::{Request, StatusCode};
 use server::ConformanceServer;
 
 const APP: &str = "http://app.localhost:8001";
 const ADMIN: &str = "http://admin.localhost:8001";
 const GLOBAL: &str = "http://global.localhost:8001";
+const EVIL: &str = "http://evil.localhost:8001";
 const PREFLIGHT_VARY: &str = "origin, access-control-request-method, access-control-request-headers, access-control-request-private-network";
+/// The credentials `/secure`'s authentication wants.
+const TOKEN: &str = "Bearer let-me-in";
 
 fn start() -> ConformanceServer {
     ConformanceServer::start(Duration::from_secs(30)).unwrap_or_else(|e| panic!("{e}"))
@@ -35,6 +39,40 @@ fn preflight(
         .header("access-control-request-method", method)
 }
 
+/// A request with method `method` and `Origin: origin`, no body.
+fn actual(server: &ConformanceServer, method: &str, path: &str, origin: &str) -> Request<Body> {
+    Request::builder()
+        .method(method)
+        .uri(server.url(path))
+        .header("origin", origin)
+        .body(Body::empty())
+        .unwrap()
+}
+
+/// `name` is not in the answer at all.
+#[track_caller]
+fn assert_absent(res: &Answer, name: &str) {
+    let values: Vec<_> = res.headers.get_all(name).iter().collect();
+    assert!(values.is_empty(), "`{name}` must be absent, got {values:?}");
+}
+
+/// Some `Vary` line of the answer names `origin`.
+#[track_caller]
+fn assert_varies_on_origin(res: &Answer, what: &str) {
+    let names_origin = res
+        .headers
+        .get_all("vary")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|name| name.trim().eq_ignore_ascii_case("origin"));
+    assert!(
+        names_origin,
+        "{what}: Vary must name origin, got {:?}",
+        res.headers.get_all("vary").iter().collect::<Vec<_>>()
+    );
+}
+
 #[tokio::test]
 async fn users_preflight_for_get_is_answered_by_the_get_handlers_policy() {
     let server = start();
@@ -45,6 +83,7 @@ async fn users_preflight_for_get_is_answered_by_the_get_handlers_policy() {
     )
     .await;
     assert_eq!(res.status, StatusCode::NO_CONTENT);
+    assert_absent(&res, "allow");
     res.assert_cors(&[
         ("access-control-allow-origin", APP),
         ("access-control-allow-methods", "GET"),
@@ -64,6 +103,7 @@ async fn users_preflight_for_post_is_answered_by_the_post_handlers_policy() {
         .unwrap();
     let res = send(req).await;
     assert_eq!(res.status, StatusCode::NO_CONTENT);
+    assert_absent(&res, "allow");
     res.assert_cors(&[
         ("access-control-allow-origin", ADMIN),
         ("access-control-allow-credentials", "true"),
@@ -86,6 +126,7 @@ async fn users_preflights_swap_origins_and_are_refused() {
         )
         .await;
         assert_eq!(res.status, StatusCode::FORBIDDEN, "{origin} {method}");
+        assert_absent(&res, "allow");
         res.assert_cors(&[("vary", PREFLIGHT_VARY)]);
     }
 }
@@ -126,6 +167,7 @@ async fn delete_users_is_plain_and_falls_under_the_global_default() {
     )
     .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert_absent(&res, "allow");
 }
 
 #[tokio::test]
@@ -174,6 +216,7 @@ async fn put_item_grants_both_origins_and_merges_vary() {
         .unwrap();
     let res = send(req).await;
     assert_eq!(res.status, StatusCode::NO_CONTENT);
+    assert_absent(&res, "allow");
     res.assert_cors(&[
         ("access-control-allow-origin", APP),
         ("access-control-allow-credentials", "true"),
@@ -196,6 +239,7 @@ async fn wild_allows_subdomains_and_private_network() {
         .unwrap();
     let res = send(req).await;
     assert_eq!(res.status, StatusCode::NO_CONTENT);
+    assert_absent(&res, "allow");
     res.assert_cors(&[
         ("access-control-allow-origin", "https://api.example.com"),
         ("access-control-allow-methods", "GET"),
@@ -209,6 +253,7 @@ async fn wild_allows_subdomains_and_private_network() {
     )
     .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert_absent(&res, "allow");
 }
 
 #[tokio::test]
@@ -239,6 +284,7 @@ async fn any_headers_allows_custom_headers() {
         .unwrap();
     let res = send(req).await;
     assert_eq!(res.status, StatusCode::NO_CONTENT);
+    assert_absent(&res, "allow");
     res.assert_cors(&[
         ("access-control-allow-origin", APP),
         ("access-control-allow-methods", "GET"),
@@ -256,6 +302,7 @@ async fn plain_routes_get_the_global_default() {
         .unwrap();
     let res = send(req).await;
     assert_eq!(res.status, StatusCode::NO_CONTENT);
+    assert_absent(&res, "allow");
     res.assert_cors(&[
         ("access-control-allow-origin", GLOBAL),
         ("access-control-allow-methods", "POST"),
@@ -349,4 +396,480 @@ async fn one_mebibyte_of_requested_headers_gets_no_grant() {
         &answer[..answer.len().min(200)]
     );
     assert!(!has_grant(&answer));
+}
+
+// ---------------------------------------------------------------------------
+// Routes behind middleware (CONFORMANCE.md, "Routes behind middleware")
+// ---------------------------------------------------------------------------
+
+#[tokio::test]
+async fn secure_preflight_is_granted_without_the_token_and_never_reaches_authentication() {
+    let server = start();
+    // OPTIONS /secure, Origin: admin, Access-Control-Request-Method: GET,
+    // Access-Control-Request-Headers: authorization; no Authorization (a
+    // browser sends no credentials on a preflight).
+    let req = preflight(&server, "/secure", ADMIN, "GET")
+        .header("access-control-request-headers", "authorization")
+        .body(Body::empty())
+        .unwrap();
+    let res = send(req).await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT);
+    res.assert_cors(&[
+        ("access-control-allow-origin", ADMIN),
+        ("access-control-allow-credentials", "true"),
+        ("access-control-allow-methods", "GET"),
+        (
+            "access-control-allow-headers",
+            "authorization, content-type",
+        ),
+        ("vary", PREFLIGHT_VARY),
+    ]);
+    // The authentication middleware did not answer it: no challenge, no
+    // `unauthorized` body.
+    assert_absent(&res, "www-authenticate");
+    assert_absent(&res, "allow");
+    assert_eq!(res.body, "");
+
+    // The POST one, with a JSON body's content type, likewise.
+    let req = preflight(&server, "/secure", ADMIN, "POST")
+        .header(
+            "access-control-request-headers",
+            "authorization,content-type",
+        )
+        .body(Body::empty())
+        .unwrap();
+    let res = send(req).await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT);
+    res.assert_cors(&[
+        ("access-control-allow-origin", ADMIN),
+        ("access-control-allow-credentials", "true"),
+        ("access-control-allow-methods", "POST"),
+        (
+            "access-control-allow-headers",
+            "authorization, content-type",
+        ),
+        ("vary", PREFLIGHT_VARY),
+    ]);
+    assert_absent(&res, "www-authenticate");
+    assert_absent(&res, "allow");
+    assert_eq!(res.body, "");
+}
+
+#[tokio::test]
+async fn secure_preflight_from_another_origin_is_refused_without_www_authenticate_or_allow() {
+    let server = start();
+    // The global default's origin included: the route's policy decides.
+    for origin in [GLOBAL, APP, EVIL] {
+        let req = preflight(&server, "/secure", origin, "GET")
+            .header("access-control-request-headers", "authorization")
+            .body(Body::empty())
+            .unwrap();
+        let res = send(req).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{origin}");
+        res.assert_cors(&[("vary", PREFLIGHT_VARY)]);
+        assert_absent(&res, "www-authenticate");
+        assert_absent(&res, "allow");
+    }
+}
+
+#[tokio::test]
+async fn auth_401_on_secure_carries_the_routes_credentialed_grant_for_its_origin() {
+    let server = start();
+    // GET /secure and POST /secure, Origin: admin, no Authorization.
+    for method in ["GET", "POST"] {
+        let res = send(actual(&server, method, "/secure", ADMIN)).await;
+        assert_eq!(res.status, StatusCode::UNAUTHORIZED, "{method}");
+        assert_eq!(res.body, "unauthorized", "{method}");
+        assert_eq!(res.headers["www-authenticate"], "Bearer", "{method}");
+        res.assert_cors(&[
+            ("access-control-allow-origin", ADMIN),
+            ("access-control-allow-credentials", "true"),
+            ("vary", "origin"),
+        ]);
+    }
+    // A wrong token is refused the same way.
+    let req = Request::get(server.url("/secure"))
+        .header("origin", ADMIN)
+        .header("authorization", "Bearer let-me-out")
+        .body(Body::empty())
+        .unwrap();
+    let res = send(req).await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    res.assert_cors(&[
+        ("access-control-allow-origin", ADMIN),
+        ("access-control-allow-credentials", "true"),
+        ("vary", "origin"),
+    ]);
+}
+
+#[tokio::test]
+async fn auth_401_on_secure_grants_no_other_origin_not_even_the_global_defaults() {
+    let server = start();
+    for origin in [GLOBAL, APP, EVIL] {
+        for method in ["GET", "POST"] {
+            let res = send(actual(&server, method, "/secure", origin)).await;
+            assert_eq!(
+                res.status,
+                StatusCode::UNAUTHORIZED,
+                "{method} from {origin}"
+            );
+            assert_eq!(res.headers["www-authenticate"], "Bearer");
+            // Only Vary: no allow-origin (neither the route's nor the
+            // default's), no allow-credentials.
+            res.assert_cors(&[("vary", "origin")]);
+        }
+    }
+}
+
+#[tokio::test]
+async fn secure_with_the_token_reaches_the_handler_under_the_same_policy() {
+    let server = start();
+    let req = Request::get(server.url("/secure"))
+        .header("origin", ADMIN)
+        .header("authorization", TOKEN)
+        .body(Body::empty())
+        .unwrap();
+    let res = send(req).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(res.body, "secret");
+    res.assert_cors(&[
+        ("access-control-allow-origin", ADMIN),
+        ("access-control-allow-credentials", "true"),
+        ("vary", "origin"),
+    ]);
+    let req = Request::post(server.url("/secure"))
+        .header("origin", ADMIN)
+        .header("authorization", TOKEN)
+        .header("content-type", "application/json")
+        .body(Body::from(r#"{"k":1}"#))
+        .unwrap();
+    let res = send(req).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(res.body, r#"{"k":1}"#);
+    res.assert_cors(&[
+        ("access-control-allow-origin", ADMIN),
+        ("access-control-allow-credentials", "true"),
+        ("vary", "origin"),
+    ]);
+    // The token does not widen the policy: the default's origin gets nothing.
+    let req = Request::get(server.url("/secure"))
+        .header("origin", GLOBAL)
+        .header("authorization", TOKEN)
+        .body(Body::empty())
+        .unwrap();
+    let res = send(req).await;
+    assert_eq!(res.body, "secret");
+    res.assert_cors(&[("vary", "origin")]);
+}
+
+#[tokio::test]
+async fn timeout_408_on_slow_carries_the_routes_grant_and_none_for_other_origins() {
+    let server = start();
+    // GET /slow, Origin: app: the handler sleeps 2 s, the timeout answers
+    // after 100 ms.
+    let started = Instant::now();
+    let res = send(actual(&server, "GET", "/slow", APP)).await;
+    assert!(
+        started.elapsed() < Duration::from_millis(1500),
+        "the timeout answered, not the handler: {:?}",
+        started.elapsed()
+    );
+    assert_eq!(res.status, StatusCode::REQUEST_TIMEOUT);
+    // The policy has no credentials: no allow-credentials line.
+    res.assert_cors(&[("access-control-allow-origin", APP), ("vary", "origin")]);
+
+    for origin in [GLOBAL, ADMIN, EVIL] {
+        let res = send(actual(&server, "GET", "/slow", origin)).await;
+        assert_eq!(res.status, StatusCode::REQUEST_TIMEOUT, "{origin}");
+        res.assert_cors(&[("vary", "origin")]);
+    }
+}
+
+#[tokio::test]
+async fn caught_panic_500_on_boom_carries_the_routes_grant_and_none_for_other_origins() {
+    let server = start();
+    // GET /boom, Origin: app: the handler panics, CatchPanicLayer answers.
+    let res = send(actual(&server, "GET", "/boom", APP)).await;
+    assert_eq!(res.status, StatusCode::INTERNAL_SERVER_ERROR);
+    res.assert_cors(&[("access-control-allow-origin", APP), ("vary", "origin")]);
+
+    for origin in [GLOBAL, ADMIN, EVIL] {
+        let res = send(actual(&server, "GET", "/boom", origin)).await;
+        assert_eq!(res.status, StatusCode::INTERNAL_SERVER_ERROR, "{origin}");
+        res.assert_cors(&[("vary", "origin")]);
+    }
+    // The server survived the panics.
+    let res = send(actual(&server, "GET", "/users", APP)).await;
+    assert_eq!(res.body, "users");
+}
+
+#[tokio::test]
+async fn slow_and_boom_preflights_are_answered_without_their_handlers_or_middleware() {
+    let server = start();
+    for path in ["/slow", "/boom"] {
+        let started = Instant::now();
+        let res = send(
+            preflight(&server, path, APP, "GET")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        assert!(
+            started.elapsed() < Duration::from_millis(1500),
+            "{path}: {:?}",
+            started.elapsed()
+        );
+        // Not a 408 and not a 500: route-cors answered first.
+        assert_eq!(res.status, StatusCode::NO_CONTENT, "{path}");
+        res.assert_cors(&[
+            ("access-control-allow-origin", APP),
+            ("access-control-allow-methods", "GET"),
+            ("vary", PREFLIGHT_VARY),
+        ]);
+        assert_absent(&res, "allow");
+    }
+}
+
+#[tokio::test]
+async fn unrouted_path_404_gets_the_global_default_for_preflights_and_actual_requests() {
+    let server = start();
+    // /nope matches no route; /api/v1/nope is under the nested router but
+    // matches none of its routes either.
+    for path in ["/nope", "/api/v1/nope"] {
+        // Preflight: OPTIONS, Origin: global, POST with content-type.
+        let req = preflight(&server, path, GLOBAL, "POST")
+            .header("access-control-request-headers", "content-type")
+            .body(Body::empty())
+            .unwrap();
+        let res = send(req).await;
+        assert_eq!(res.status, StatusCode::NO_CONTENT, "{path}");
+        res.assert_cors(&[
+            ("access-control-allow-origin", GLOBAL),
+            ("access-control-allow-methods", "POST"),
+            ("access-control-allow-headers", "content-type"),
+            ("vary", PREFLIGHT_VARY),
+        ]);
+        assert_absent(&res, "allow");
+
+        // The default's limits hold: another origin, or a method it does
+        // not allow, is refused.
+        for (origin, method) in [(APP, "GET"), (ADMIN, "POST"), (GLOBAL, "DELETE")] {
+            let res = send(
+                preflight(&server, path, origin, method)
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+            assert_eq!(
+                res.status,
+                StatusCode::FORBIDDEN,
+                "{path} {origin} {method}"
+            );
+            res.assert_cors(&[("vary", PREFLIGHT_VARY)]);
+            assert_absent(&res, "allow");
+        }
+
+        // Actual: GET, Origin: global -> 404 with the default's grant.
+        let res = send(actual(&server, "GET", path, GLOBAL)).await;
+        assert_eq!(res.status, StatusCode::NOT_FOUND, "{path}");
+        res.assert_cors(&[("access-control-allow-origin", GLOBAL), ("vary", "origin")]);
+        // ...and none for another origin.
+        for origin in [APP, ADMIN, EVIL] {
+            let res = send(actual(&server, "GET", path, origin)).await;
+            assert_eq!(res.status, StatusCode::NOT_FOUND, "{path} {origin}");
+            res.assert_cors(&[("vary", "origin")]);
+        }
+    }
+}
+
+#[tokio::test]
+async fn methods_without_a_policy_on_users_get_the_global_default_not_the_other_methods_policies() {
+    let server = start();
+    // DELETE /users is a plain handler; PATCH /users has no handler at all.
+    // The global default allows GET and POST only, so its verdict on either
+    // is a refusal for every origin, its own included. What shows that the
+    // default decides, and not GET's policy (app origin) or POST's
+    // (credentialed admin origin): neither of their origins gets a grant,
+    // and the answer still varies on the origin (a policy judged it).
+    for method in ["DELETE", "PATCH"] {
+        for origin in [GLOBAL, APP, ADMIN] {
+            let res = send(
+                preflight(&server, "/users", origin, method)
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+            assert_eq!(res.status, StatusCode::FORBIDDEN, "{method} from {origin}");
+            res.assert_cors(&[("vary", PREFLIGHT_VARY)]);
+            assert_absent(&res, "allow");
+        }
+    }
+    for origin in [GLOBAL, APP, ADMIN] {
+        let res = send(actual(&server, "DELETE", "/users", origin)).await;
+        assert_eq!(res.status, StatusCode::OK, "DELETE from {origin}");
+        assert_eq!(res.body, "deleted");
+        res.assert_cors(&[("vary", "origin")]);
+
+        // axum's 405 for the unrouted method keeps its Allow: this is an
+        // actual request, not a preflight.
+        let res = send(actual(&server, "PATCH", "/users", origin)).await;
+        assert_eq!(
+            res.status,
+            StatusCode::METHOD_NOT_ALLOWED,
+            "PATCH from {origin}"
+        );
+        assert_eq!(res.headers["allow"], "GET,HEAD,POST,DELETE");
+        res.assert_cors(&[("vary", "origin")]);
+    }
+}
+
+#[tokio::test]
+async fn nested_api_v1_users_gets_its_own_policy_not_the_default_or_top_level_users() {
+    let server = start();
+    // GET /api/v1/users, Origin: admin -> granted, without credentials.
+    let res = send(actual(&server, "GET", "/api/v1/users", ADMIN)).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(res.body, "v1 users");
+    res.assert_cors(&[("access-control-allow-origin", ADMIN), ("vary", "origin")]);
+    // Top-level GET /users' origin (app) and the default's (global) get
+    // nothing.
+    for origin in [APP, GLOBAL] {
+        let res = send(actual(&server, "GET", "/api/v1/users", origin)).await;
+        assert_eq!(res.body, "v1 users", "{origin}");
+        res.assert_cors(&[("vary", "origin")]);
+    }
+
+    let res = send(
+        preflight(&server, "/api/v1/users", ADMIN, "GET")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT);
+    res.assert_cors(&[
+        ("access-control-allow-origin", ADMIN),
+        ("access-control-allow-methods", "GET"),
+        ("vary", PREFLIGHT_VARY),
+    ]);
+    assert_absent(&res, "allow");
+    for origin in [APP, GLOBAL] {
+        let res = send(
+            preflight(&server, "/api/v1/users", origin, "GET")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{origin}");
+        res.assert_cors(&[("vary", PREFLIGHT_VARY)]);
+        assert_absent(&res, "allow");
+    }
+}
+
+#[tokio::test]
+async fn no_preflight_answer_granted_or_refused_carries_allow_or_www_authenticate() {
+    let server = start();
+    let cases: &[(&str, &str, &str, &str, StatusCode)] = &[
+        // (path, origin, requested method, requested headers, status)
+        ("/users", APP, "GET", "", StatusCode::NO_CONTENT),
+        (
+            "/users",
+            ADMIN,
+            "POST",
+            "content-type",
+            StatusCode::NO_CONTENT,
+        ),
+        ("/users", APP, "POST", "", StatusCode::FORBIDDEN),
+        ("/users", GLOBAL, "DELETE", "", StatusCode::FORBIDDEN),
+        ("/users", GLOBAL, "PATCH", "", StatusCode::FORBIDDEN),
+        (
+            "/secure",
+            ADMIN,
+            "GET",
+            "authorization",
+            StatusCode::NO_CONTENT,
+        ),
+        (
+            "/secure",
+            ADMIN,
+            "POST",
+            "authorization",
+            StatusCode::NO_CONTENT,
+        ),
+        ("/secure", ADMIN, "PUT", "", StatusCode::FORBIDDEN),
+        ("/secure", ADMIN, "GET", "x-foo", StatusCode::FORBIDDEN),
+        ("/secure", GLOBAL, "GET", "", StatusCode::FORBIDDEN),
+        ("/slow", APP, "GET", "", StatusCode::NO_CONTENT),
+        ("/boom", APP, "GET", "", StatusCode::NO_CONTENT),
+        ("/boom", GLOBAL, "GET", "", StatusCode::FORBIDDEN),
+        ("/api/v1/users", ADMIN, "GET", "", StatusCode::NO_CONTENT),
+        (
+            "/plain",
+            GLOBAL,
+            "POST",
+            "content-type",
+            StatusCode::NO_CONTENT,
+        ),
+        ("/nope", GLOBAL, "GET", "", StatusCode::NO_CONTENT),
+        ("/nope", EVIL, "GET", "", StatusCode::FORBIDDEN),
+    ];
+    for &(path, origin, method, headers, status) in cases {
+        let mut req = preflight(&server, path, origin, method);
+        if !headers.is_empty() {
+            req = req.header("access-control-request-headers", headers);
+        }
+        let res = send(req.body(Body::empty()).unwrap()).await;
+        let what = format!("preflight {method} {path} from {origin}");
+        assert_eq!(res.status, status, "{what}");
+        assert_absent(&res, "allow");
+        assert_absent(&res, "www-authenticate");
+    }
+}
+
+#[tokio::test]
+async fn every_origin_dependent_answer_varies_on_origin_refusals_included() {
+    let server = start();
+    // Actual requests: (method, path, origin, status), granted or not.
+    let actuals: &[(&str, &str, &str, StatusCode)] = &[
+        ("GET", "/secure", ADMIN, StatusCode::UNAUTHORIZED),
+        ("GET", "/secure", GLOBAL, StatusCode::UNAUTHORIZED),
+        ("POST", "/secure", EVIL, StatusCode::UNAUTHORIZED),
+        ("GET", "/slow", APP, StatusCode::REQUEST_TIMEOUT),
+        ("GET", "/slow", GLOBAL, StatusCode::REQUEST_TIMEOUT),
+        ("GET", "/boom", APP, StatusCode::INTERNAL_SERVER_ERROR),
+        ("GET", "/boom", GLOBAL, StatusCode::INTERNAL_SERVER_ERROR),
+        ("GET", "/nope", GLOBAL, StatusCode::NOT_FOUND),
+        ("GET", "/nope", EVIL, StatusCode::NOT_FOUND),
+        ("DELETE", "/users", GLOBAL, StatusCode::OK),
+        ("PATCH", "/users", GLOBAL, StatusCode::METHOD_NOT_ALLOWED),
+        ("GET", "/api/v1/users", ADMIN, StatusCode::OK),
+        ("GET", "/api/v1/users", APP, StatusCode::OK),
+        ("GET", "/users", EVIL, StatusCode::OK),
+        ("GET", "/plain", APP, StatusCode::OK),
+    ];
+    for &(method, path, origin, status) in actuals {
+        let res = send(actual(&server, method, path, origin)).await;
+        let what = format!("{method} {path} from {origin}");
+        assert_eq!(res.status, status, "{what}");
+        assert_varies_on_origin(&res, &what);
+    }
+    // Preflights, granted and refused.
+    let preflights: &[(&str, &str, &str, StatusCode)] = &[
+        ("/secure", ADMIN, "GET", StatusCode::NO_CONTENT),
+        ("/secure", GLOBAL, "GET", StatusCode::FORBIDDEN),
+        ("/nope", GLOBAL, "GET", StatusCode::NO_CONTENT),
+        ("/nope", APP, "GET", StatusCode::FORBIDDEN),
+        ("/users", GLOBAL, "PATCH", StatusCode::FORBIDDEN),
+        ("/api/v1/users", APP, "GET", StatusCode::FORBIDDEN),
+    ];
+    for &(path, origin, method, status) in preflights {
+        let res = send(
+            preflight(&server, path, origin, method)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        let what = format!("preflight {method} {path} from {origin}");
+        assert_eq!(res.status, status, "{what}");
+        assert_varies_on_origin(&res, &what);
+    }
 }

@@ -1,7 +1,6 @@
-//! The global default policy (issue 4, DESIGN.md section 4): it applies to
-//! every route and method without a `#[cors]` policy, defers to those that
-//! have one, for preflights and actual requests alike, under the middleware
-//! people stack.
+//! The default policy (README, "Registration" and "Mixing with other middleware"): it applies to every route and
+//! method without a `#[cors]` policy, defers to those that have one, for
+//! preflights and actual requests alike, under the middleware people stack.
 
 #[path = "support/oneshot.rs"]
 mod oneshot;
@@ -15,8 +14,8 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use http::{HeaderValue, StatusCode};
-use oneshot::{assert_cors, body_text, cors_lines, preflight, send, PREFLIGHT_VARY};
-use route_cors::{cors, plain, ExceptPreflight, GlobalCors, Policy};
+use oneshot::{assert_cors, body_text, preflight, send, PREFLIGHT_VARY};
+use route_cors::{cors, plain, CorsRouter, Policy};
 use tower_http::compression::CompressionLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -49,12 +48,9 @@ fn default_policy() -> Policy {
         .expect("the test's default policy is valid")
 }
 
-fn routes() -> Router<AppState> {
-    Router::new()
-        .route(
-            "/users",
-            route_cors::get(users).delete(plain(delete_users)).into(),
-        )
+fn routes() -> CorsRouter<AppState> {
+    CorsRouter::new()
+        .route("/users", route_cors::get(users).delete(plain(delete_users)))
         .route(
             "/plain",
             get(plain_get).post(|body: String| async move { body }),
@@ -68,69 +64,47 @@ async fn require_token(req: Request, next: Next) -> Result<Response, StatusCode>
     }
 }
 
-/// The same routes under each middleware combination of issue 4, global
-/// layer outermost as with any CORS layer.
+/// The same routes under each middleware combination, the default set on
+/// the app.
 fn stacks() -> Vec<(&'static str, Router)> {
-    let global = || GlobalCors::new(default_policy());
     let state = AppState("users");
     #[allow(deprecated)]
     let timeout =
         || TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(5));
+    let finish = |app: CorsRouter<AppState>| {
+        app.default_policy(default_policy())
+            .with_state(state.clone())
+            .into_router()
+    };
     vec![
-        ("bare", routes().layer(global()).with_state(state.clone())),
-        (
-            "trace",
-            routes()
-                .layer(TraceLayer::new_for_http())
-                .layer(global())
-                .with_state(state.clone()),
-        ),
+        ("bare", finish(routes())),
+        ("trace", finish(routes().layer(TraceLayer::new_for_http()))),
         (
             "compression",
-            routes()
-                .layer(CompressionLayer::new())
-                .layer(global())
-                .with_state(state.clone()),
+            finish(routes().layer(CompressionLayer::new())),
         ),
+        ("timeout", finish(routes().layer(timeout()))),
         (
-            "timeout",
-            routes()
-                .layer(timeout())
-                .layer(global())
-                .with_state(state.clone()),
+            "auth",
+            finish(routes().route_layer(middleware::from_fn(require_token))),
         ),
-        (
-            "auth except preflight",
-            routes()
-                .layer(ExceptPreflight::new(middleware::from_fn(require_token)))
-                .layer(global())
-                .with_state(state.clone()),
-        ),
-        (
-            "nest",
-            Router::new()
-                .nest("/v1", routes())
-                .layer(global())
-                .with_state(state.clone()),
-        ),
-        (
-            "merge",
-            Router::new()
-                .merge(routes())
-                .layer(global())
-                .with_state(state.clone()),
-        ),
+        ("nest", finish(CorsRouter::new().nest("/v1", routes()))),
+        ("merge", finish(CorsRouter::new().merge(routes()))),
         (
             "all together",
-            Router::new()
-                .nest("/v1", routes())
-                .merge(routes())
-                .layer(ExceptPreflight::new(middleware::from_fn(require_token)))
-                .layer(CompressionLayer::new())
-                .layer(timeout())
-                .layer(TraceLayer::new_for_http())
-                .layer(global())
-                .with_state(state),
+            finish(
+                CorsRouter::new()
+                    .nest("/v1", routes())
+                    .merge(routes())
+                    .route_layer(middleware::from_fn(require_token))
+                    .layer(CompressionLayer::new())
+                    .layer(timeout())
+                    .layer(TraceLayer::new_for_http()),
+            ),
+        ),
+        (
+            "trace outside",
+            finish(routes()).layer(TraceLayer::new_for_http()),
         ),
     ]
 }
@@ -268,9 +242,10 @@ async fn plain_handler_on_a_path_with_policies_gets_the_default() {
 #[tokio::test]
 async fn default_methods_are_the_safelisted_ones() {
     let policy = Policy::builder().origins([GLOBAL]).build().unwrap();
-    let app: Router = Router::new()
+    let app: Router = CorsRouter::new()
         .route("/plain", get(plain_get))
-        .layer(GlobalCors::new(policy));
+        .default_policy(policy)
+        .into_router();
     let req = preflight("/plain", GLOBAL, "GET")
         .body(Body::empty())
         .unwrap();
@@ -278,24 +253,29 @@ async fn default_methods_are_the_safelisted_ones() {
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
     // Only the requested method is named: browsers cache it per URL.
     assert_eq!(res.headers()["access-control-allow-methods"], "GET");
-    let req = preflight("/plain", GLOBAL, "POST")
-        .body(Body::empty())
-        .unwrap();
-    assert_eq!(
-        send(app.clone(), req).await.status(),
-        StatusCode::NO_CONTENT
-    );
-    let req = preflight("/plain", GLOBAL, "PUT")
-        .body(Body::empty())
-        .unwrap();
-    assert_eq!(send(app, req).await.status(), StatusCode::FORBIDDEN);
+    for (method, status) in [
+        ("HEAD", StatusCode::NO_CONTENT),
+        ("POST", StatusCode::NO_CONTENT),
+        ("PUT", StatusCode::FORBIDDEN),
+    ] {
+        let req = preflight("/plain", GLOBAL, method)
+            .body(Body::empty())
+            .unwrap();
+        assert_eq!(send(app.clone(), req).await.status(), status, "{method}");
+    }
 }
 
+/// The returned `Router` is a plain one: tower layers wrap it as any
+/// other, outside CORS, and the decision below is the same.
 #[tokio::test]
-async fn global_layer_also_works_wrapped_around_the_whole_router() {
-    use tower::Layer;
-    let router: Router = routes().with_state(AppState("users"));
-    let app = GlobalCors::new(default_policy()).layer(router);
+async fn the_returned_router_wrapped_in_a_tower_layer_decides_the_same() {
+    let router: Router = routes()
+        .default_policy(default_policy())
+        .with_state(AppState("users"))
+        .into_router();
+    let app = tower::ServiceBuilder::new()
+        .layer(TraceLayer::new_for_http())
+        .service(router);
     let req = preflight("/plain", GLOBAL, "GET")
         .body(Body::empty())
         .unwrap();
@@ -310,12 +290,13 @@ async fn global_layer_also_works_wrapped_around_the_whole_router() {
 
 #[tokio::test]
 async fn handler_cors_headers_on_a_plain_route_are_replaced_by_the_default() {
-    let app: Router = Router::new()
+    let app: Router = CorsRouter::new()
         .route(
             "/plain",
             get(|| async { ([("access-control-allow-origin", "*")], "plain") }),
         )
-        .layer(GlobalCors::new(default_policy()));
+        .default_policy(default_policy())
+        .into_router();
     let res = send(app.clone(), actual("GET", "/plain", "https://evil.example")).await;
     assert_cors(&res, &[("vary", "origin")]);
     let res = send(app, actual("GET", "/plain", GLOBAL)).await;
@@ -325,50 +306,68 @@ async fn handler_cors_headers_on_a_plain_route_are_replaced_by_the_default() {
     );
 }
 
+/// An authentication route layer never sees a preflight (it would refuse
+/// it: a preflight carries no credentials), so no `ExceptPreflight`-style
+/// escape is needed.
 #[tokio::test]
-async fn auth_middleware_without_except_preflight_refuses_preflights() {
-    // What happens when a preflight meets an authentication check: it has no
-    // credentials, so it is refused, and the browser never sends the real
-    // request. `ExceptPreflight` (above) is the fix.
+async fn an_auth_route_layer_does_not_refuse_preflights() {
     let app = routes()
-        .layer(middleware::from_fn(require_token))
-        .layer(GlobalCors::new(default_policy()))
-        .with_state(AppState("users"));
+        .route_layer(middleware::from_fn(require_token))
+        .default_policy(default_policy())
+        .with_state(AppState("users"))
+        .into_router();
     let req = preflight("/users", APP, "GET").body(Body::empty()).unwrap();
     let res = send(app, req).await;
-    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
-    assert!(cors_lines(&res).iter().all(|(name, _)| name == "vary"));
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert_cors(
+        &res,
+        &[
+            ("access-control-allow-origin", APP),
+            ("access-control-allow-credentials", "true"),
+            ("access-control-allow-methods", "GET"),
+            ("vary", PREFLIGHT_VARY),
+        ],
+    );
 }
 
 #[tokio::test]
-async fn except_preflight_still_guards_actual_requests() {
+async fn an_auth_route_layer_still_guards_actual_requests() {
     let app = routes()
-        .layer(ExceptPreflight::new(middleware::from_fn(require_token)))
-        .with_state(AppState("users"));
+        .route_layer(middleware::from_fn(require_token))
+        .with_state(AppState("users"))
+        .into_router();
     let req = http::Request::get("/users")
         .header("origin", APP)
         .body(Body::empty())
         .unwrap();
     let res = send(app, req).await;
     assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
-}
-
-#[tokio::test]
-async fn compression_keeps_the_routes_grants_on_the_compressed_body() {
-    let app: Router = Router::new()
-        .route("/big", route_cors::get(big).into())
-        .layer(CompressionLayer::new())
-        .layer(GlobalCors::new(default_policy()));
-    let res = send(app, actual("GET", "/big", APP)).await;
-    assert_eq!(res.headers()["content-encoding"], "gzip");
-    // CompressionLayer adds its own `Vary` line after the route's; two lines
-    // mean the same as one joined line (RFC 9110, 5.3).
     assert_cors(
         &res,
         &[
             ("access-control-allow-origin", APP),
+            ("access-control-allow-credentials", "true"),
             ("vary", "origin"),
-            ("vary", "accept-encoding"),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn compression_keeps_the_routes_grants_on_the_compressed_body() {
+    let app: Router = CorsRouter::new()
+        .route("/big", route_cors::get(big))
+        .layer(CompressionLayer::new())
+        .default_policy(default_policy())
+        .into_router();
+    let res = send(app, actual("GET", "/big", APP)).await;
+    assert_eq!(res.headers()["content-encoding"], "gzip");
+    // CompressionLayer adds its own `Vary` line, and route-cors, outside it,
+    // adds `origin` to it; two lines would mean the same (RFC 9110, 5.3).
+    assert_cors(
+        &res,
+        &[
+            ("access-control-allow-origin", APP),
+            ("vary", "accept-encoding, origin"),
         ],
     );
 }
@@ -380,19 +379,17 @@ async fn big() -> String {
 
 mod tower_http_cors_layer {
     //! tower-http's `CorsLayer` stacked above route-cors: it wins, and the
-    //! route's own policy is lost. Use `GlobalCors` instead.
+    //! route's own policy is lost. Use `CorsRouter::default_policy` instead.
 
     use super::*;
     use tower_http::cors::CorsLayer;
 
     fn app() -> Router {
-        routes()
-            .layer(
-                CorsLayer::new()
-                    .allow_origin(HeaderValue::from_static(GLOBAL))
-                    .allow_methods([http::Method::GET]),
-            )
-            .with_state(AppState("users"))
+        routes().with_state(AppState("users")).into_router().layer(
+            CorsLayer::new()
+                .allow_origin(HeaderValue::from_static(GLOBAL))
+                .allow_methods([http::Method::GET]),
+        )
     }
 
     #[tokio::test]

@@ -1,4 +1,4 @@
-//! DESIGN.md section 3, malformed input: several `Origin` lines, non-UTF-8
+//! README, "What the runtime answers": malformed input: several `Origin` lines, non-UTF-8
 //! bytes, huge or empty values never panic, are never reflected unless they
 //! are exactly an allowed origin, and get no grant.
 
@@ -9,7 +9,7 @@ use axum::body::Body;
 use axum::Router;
 use http::{HeaderValue, Request, StatusCode};
 use oneshot::{assert_cors, preflight, send, PREFLIGHT_VARY};
-use route_cors::cors;
+use route_cors::{cors, CorsRouter};
 
 #[cors(origins = ["https://app.example.com"], headers = ["content-type"])]
 async fn listed() -> &'static str {
@@ -22,9 +22,10 @@ async fn open() -> &'static str {
 }
 
 fn app() -> Router {
-    Router::new()
-        .route("/listed", route_cors::get(listed).into())
-        .route("/open", route_cors::get(open).into())
+    CorsRouter::new()
+        .route("/listed", route_cors::get(listed))
+        .route("/open", route_cors::get(open))
+        .into_router()
 }
 
 fn get_with_origins(path: &str, origins: &[HeaderValue]) -> Request<Body> {

@@ -6,7 +6,7 @@ mod oneshot;
 use axum::body::Body;
 use axum::Router;
 use oneshot::{cors_lines, send};
-use route_cors::cors;
+use route_cors::{cors, CorsRouter};
 
 #[cors(origins = "*")]
 async fn open() -> &'static str {
@@ -18,7 +18,9 @@ async fn open() -> &'static str {
 /// and browsers send it so: it is an origin, not malformed input.
 #[tokio::test]
 async fn any_origin_policy_grants_a_fully_qualified_origin() {
-    let app: Router = Router::new().route("/open", route_cors::get(open).into());
+    let app: Router = CorsRouter::new()
+        .route("/open", route_cors::get(open))
+        .into_router();
     let res = send(
         app,
         http::Request::get("/open")

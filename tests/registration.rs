@@ -1,23 +1,24 @@
-//! DESIGN.md section 4, registration: each handler named once, reading like
-//! axum; several policies on one path; plain handlers beside them; `State`,
-//! `nest`, `merge`, `route_layer` and `layer`; a preflight never shows user
-//! middleware a forged request; `OPTIONS` that is not a preflight gets what
-//! it would get without route-cors.
+//! Registration (README, "Registration" and "Mixing with other middleware"): each handler named once, reading like
+//! axum; several policies on one path; plain handlers and plain axum
+//! `MethodRouter`s beside them; `State`, `nest`, `merge`, `nest_service`,
+//! `fallback`; paths matched as axum matches them; `OPTIONS` that is not a
+//! preflight gets what it would get without route-cors.
 
 #[path = "support/oneshot.rs"]
 mod oneshot;
 
-use std::sync::{Arc, Mutex};
-
 use axum::body::Body;
-use axum::extract::{Json, Path, Request, State};
-use axum::middleware::{self, Next};
-use axum::response::Response;
+use axum::extract::{Json, Path, State};
+use axum::routing::{get, post};
 use axum::Router;
-use http::{Method, StatusCode};
+use http::StatusCode;
 use oneshot::{assert_cors, body_text, preflight, send, PREFLIGHT_VARY};
-use route_cors::{cors, plain};
+use route_cors::{cors, plain, CorsRoute, CorsRouter, Policy};
 use serde::{Deserialize, Serialize};
+
+const APP: &str = "https://app.example.com";
+const ADMIN: &str = "https://admin.example.com";
+const GLOBAL: &str = "https://global.example.com";
 
 #[derive(Clone, Default)]
 struct AppState {
@@ -44,6 +45,11 @@ async fn put_item(Path(id): Path<u32>) -> String {
     format!("item {id}")
 }
 
+#[cors(origins = ["https://app.example.com"])]
+async fn item(Path(id): Path<String>) -> String {
+    format!("item {id}")
+}
+
 async fn delete_plain() -> &'static str {
     "deleted"
 }
@@ -52,171 +58,281 @@ async fn options_plain() -> &'static str {
     "my own options"
 }
 
-fn users() -> axum::routing::MethodRouter<AppState> {
+fn users() -> CorsRoute<AppState> {
     route_cors::get(greet)
         .post(create)
         .delete(plain(delete_plain))
-        .into()
 }
 
 fn state() -> AppState {
     AppState { greeting: "hello" }
 }
 
+fn default_policy() -> Policy {
+    Policy::builder()
+        .origins([GLOBAL])
+        .methods(["GET", "POST"])
+        .build()
+        .expect("the test's default policy is valid")
+}
+
+fn get_from(path: &str, origin: &str) -> http::Request<Body> {
+    http::Request::get(path)
+        .header("origin", origin)
+        .body(Body::empty())
+        .unwrap()
+}
+
 #[tokio::test]
 async fn state_extractor_works_through_with_state() {
-    let app = Router::new().route("/users", users()).with_state(state());
-    let req = http::Request::get("/users")
-        .header("origin", "https://app.example.com")
-        .body(Body::empty())
-        .unwrap();
-    let res = send(app, req).await;
+    let app = CorsRouter::new()
+        .route("/users", users())
+        .with_state(state())
+        .into_router();
+    let res = send(app, get_from("/users", APP)).await;
     assert_cors(
         &res,
-        &[
-            ("access-control-allow-origin", "https://app.example.com"),
-            ("vary", "origin"),
-        ],
+        &[("access-control-allow-origin", APP), ("vary", "origin")],
     );
     assert_eq!(body_text(res).await, "hello");
 }
 
 #[tokio::test]
 async fn json_and_state_extractors_run_under_a_policy() {
-    let app = Router::new().route("/users", users()).with_state(state());
+    let app = CorsRouter::new()
+        .route("/users", users())
+        .with_state(state())
+        .into_router();
     let req = http::Request::post("/users")
-        .header("origin", "https://admin.example.com")
+        .header("origin", ADMIN)
         .header("content-type", "application/json")
         .body(Body::from(r#"{"name":"ada"}"#))
         .unwrap();
     let res = send(app, req).await;
     assert_cors(
         &res,
-        &[
-            ("access-control-allow-origin", "https://admin.example.com"),
-            ("vary", "origin"),
-        ],
+        &[("access-control-allow-origin", ADMIN), ("vary", "origin")],
     );
     assert_eq!(body_text(res).await, "hello ada");
 }
 
 #[tokio::test]
-async fn plain_handler_shares_the_path_and_gets_no_per_route_policy() {
-    let app = Router::new().route("/users", users()).with_state(state());
+async fn plain_handler_on_a_policied_path_without_a_default_gets_no_grant() {
+    let app = CorsRouter::new()
+        .route("/users", users())
+        .with_state(state())
+        .into_router();
     let req = http::Request::delete("/users")
-        .header("origin", "https://app.example.com")
+        .header("origin", APP)
         .body(Body::empty())
         .unwrap();
-    let res = send(app, req).await;
+    let res = send(app.clone(), req).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_cors(&res, &[]);
     assert_eq!(body_text(res).await, "deleted");
+    // Its preflight is refused, even for an origin that GET allows.
+    let res = send(
+        app,
+        preflight("/users", APP, "DELETE")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_cors(&res, &[("vary", PREFLIGHT_VARY)]);
 }
 
 #[tokio::test]
-async fn nested_routes_keep_their_preflight_dispatcher() {
-    let api = Router::new().route("/users", users());
-    let app = Router::new().nest("/api", api).with_state(state());
-    let req = preflight("/api/users", "https://admin.example.com", "POST")
+async fn nested_routes_keep_their_policies_under_the_full_path() {
+    let api = CorsRouter::new().route("/users", users());
+    let app = CorsRouter::new()
+        .nest("/api", api)
+        .with_state(state())
+        .into_router();
+    let req = preflight("/api/users", ADMIN, "POST")
         .header("access-control-request-headers", "content-type")
         .body(Body::empty())
         .unwrap();
+    let res = send(app.clone(), req).await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert_cors(
+        &res,
+        &[
+            ("access-control-allow-origin", ADMIN),
+            ("access-control-allow-methods", "POST"),
+            ("access-control-allow-headers", "content-type"),
+            ("vary", PREFLIGHT_VARY),
+        ],
+    );
+    let res = send(app.clone(), get_from("/api/users", APP)).await;
+    assert_cors(
+        &res,
+        &[("access-control-allow-origin", APP), ("vary", "origin")],
+    );
+    // The path without its prefix is no route: nothing decides it.
+    let res = send(app, get_from("/users", APP)).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_cors(&res, &[]);
+}
+
+#[tokio::test]
+async fn nesting_at_the_root_of_a_nested_router_joins_paths_as_axum_does() {
+    let api = CorsRouter::new()
+        .route("/", route_cors::get(greet))
+        .route("/{id}", route_cors::get(item));
+    let app = CorsRouter::new()
+        .nest("/v1", api)
+        .with_state(state())
+        .into_router();
+    let res = send(app.clone(), get_from("/v1", APP)).await;
+    assert_eq!(body_text_of(res, APP).await, "hello");
+    let res = send(app, get_from("/v1/7", APP)).await;
+    assert_eq!(body_text_of(res, APP).await, "item 7");
+}
+
+/// The body, after checking that `origin` was granted.
+async fn body_text_of(res: http::Response<Body>, origin: &str) -> String {
+    assert_cors(
+        &res,
+        &[("access-control-allow-origin", origin), ("vary", "origin")],
+    );
+    body_text(res).await
+}
+
+#[tokio::test]
+async fn merged_routers_keep_their_policies() {
+    let items = CorsRouter::new().route("/items/{id}", route_cors::put(put_item));
+    let app = CorsRouter::new()
+        .route("/users", users())
+        .merge(items)
+        .with_state(state())
+        .into_router();
+    let req = http::Request::put("/items/9")
+        .header("origin", APP)
+        .body(Body::empty())
+        .unwrap();
+    let res = send(app.clone(), req).await;
+    assert_eq!(body_text_of(res, APP).await, "item 9");
+    let req = preflight("/users", APP, "GET").body(Body::empty()).unwrap();
     let res = send(app, req).await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
     assert_cors(
         &res,
         &[
-            ("access-control-allow-origin", "https://admin.example.com"),
-            ("access-control-allow-methods", "POST"),
-            ("access-control-allow-headers", "content-type"),
+            ("access-control-allow-origin", APP),
+            ("access-control-allow-methods", "GET"),
             ("vary", PREFLIGHT_VARY),
         ],
     );
 }
 
 #[tokio::test]
-async fn merged_routers_keep_their_policies() {
-    let items: Router<AppState> =
-        Router::new().route("/items/{id}", route_cors::put(put_item).into());
-    let app = Router::new()
+async fn a_plain_method_router_is_registered_beside_cors_routes_and_gets_the_default() {
+    let app = CorsRouter::new()
         .route("/users", users())
-        .merge(items)
-        .with_state(state());
-    let req = http::Request::put("/items/9")
-        .header("origin", "https://app.example.com")
-        .body(Body::empty())
-        .unwrap();
-    let res = send(app.clone(), req).await;
-    assert_cors(
-        &res,
-        &[
-            ("access-control-allow-origin", "https://app.example.com"),
-            ("vary", "origin"),
-        ],
-    );
-    assert_eq!(body_text(res).await, "item 9");
-    let req = preflight("/users", "https://app.example.com", "GET")
-        .body(Body::empty())
-        .unwrap();
-    assert_eq!(send(app, req).await.status(), StatusCode::NO_CONTENT);
-}
-
-/// Records the method of every request a middleware sees.
-fn recorder(
-    seen: Arc<Mutex<Vec<Method>>>,
-) -> impl Fn(Request, Next) -> std::pin::Pin<Box<dyn std::future::Future<Output = Response> + Send>>
-       + Clone {
-    move |req: Request, next: Next| {
-        let seen = Arc::clone(&seen);
-        Box::pin(async move {
-            seen.lock().unwrap().push(req.method().clone());
-            next.run(req).await
-        })
-    }
+        .route("/plain", get(|| async { "plain" }))
+        .default_policy(default_policy())
+        .with_state(state())
+        .into_router();
+    let res = send(app.clone(), get_from("/plain", GLOBAL)).await;
+    assert_eq!(body_text_of(res, GLOBAL).await, "plain");
+    let res = send(app, get_from("/plain", APP)).await;
+    assert_cors(&res, &[("vary", "origin")]);
 }
 
 #[tokio::test]
-async fn user_middleware_sees_the_preflight_as_it_was_sent_never_a_forged_request() {
-    let seen_layer = Arc::new(Mutex::new(Vec::new()));
-    let seen_route_layer = Arc::new(Mutex::new(Vec::new()));
-    let app = Router::new()
-        .route("/users", users())
-        .route_layer(middleware::from_fn(recorder(Arc::clone(&seen_route_layer))))
-        .layer(middleware::from_fn(recorder(Arc::clone(&seen_layer))))
-        .with_state(state());
-    let req = preflight("/users", "https://app.example.com", "DELETE")
+async fn a_path_given_twice_merges_its_methods_as_axum_does() {
+    let app = CorsRouter::new()
+        .route("/things", route_cors::get(item_free))
+        .route("/things", post(|| async { "posted" }))
+        .default_policy(default_policy())
+        .into_router();
+    let res = send(app.clone(), get_from("/things", APP)).await;
+    assert_eq!(body_text_of(res, APP).await, "thing");
+    let req = http::Request::post("/things")
+        .header("origin", GLOBAL)
         .body(Body::empty())
         .unwrap();
     let res = send(app, req).await;
-    assert_eq!(res.status(), StatusCode::FORBIDDEN);
-    assert_eq!(*seen_layer.lock().unwrap(), vec![Method::OPTIONS]);
-    assert_eq!(*seen_route_layer.lock().unwrap(), vec![Method::OPTIONS]);
+    assert_eq!(body_text_of(res, GLOBAL).await, "posted");
+}
+
+/// A plain `/items/special` beside a policied `/items/{id}`: the table
+/// matches as axum does, so each path gets its own route's decision.
+#[tokio::test]
+async fn a_static_path_beside_a_parameter_is_matched_as_axum_matches_it() {
+    let app = CorsRouter::new()
+        .route("/items/{id}", route_cors::get(item))
+        .route("/items/special", get(|| async { "special" }))
+        .default_policy(default_policy())
+        .into_router();
+    let res = send(app.clone(), get_from("/items/7", APP)).await;
+    assert_eq!(body_text_of(res, APP).await, "item 7");
+    let res = send(app.clone(), get_from("/items/special", GLOBAL)).await;
+    assert_eq!(body_text_of(res, GLOBAL).await, "special");
+    // The plain route is not judged by its neighbour's policy.
+    let res = send(app, get_from("/items/special", APP)).await;
+    assert_cors(&res, &[("vary", "origin")]);
 }
 
 #[tokio::test]
-async fn layers_on_the_method_router_wrap_the_dispatcher_too() {
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let route: axum::routing::MethodRouter<AppState> =
-        users().layer(middleware::from_fn(recorder(Arc::clone(&seen))));
-    let app = Router::new().route("/users", route).with_state(state());
-    let req = preflight("/users", "https://app.example.com", "GET")
-        .body(Body::empty())
-        .unwrap();
-    let res = send(app, req).await;
-    assert_eq!(res.status(), StatusCode::NO_CONTENT);
-    assert_eq!(*seen.lock().unwrap(), vec![Method::OPTIONS]);
+async fn a_nested_plain_service_gets_the_default() {
+    let legacy: Router = Router::new().route("/old", get(|| async { "old" }));
+    let app = CorsRouter::new()
+        .route("/items/{id}", route_cors::get(item))
+        .nest_service("/legacy", legacy)
+        .default_policy(default_policy())
+        .into_router();
+    let res = send(app.clone(), get_from("/legacy/old", GLOBAL)).await;
+    assert_eq!(body_text_of(res, GLOBAL).await, "old");
+    let res = send(app, get_from("/legacy/old", APP)).await;
+    assert_cors(&res, &[("vary", "origin")]);
+}
+
+#[cors(origins = ["https://app.example.com"])]
+async fn not_found() -> (StatusCode, &'static str) {
+    (StatusCode::NOT_FOUND, "nothing here")
+}
+
+#[tokio::test]
+async fn a_fallback_with_a_policy_decides_paths_that_match_no_route() {
+    let app = CorsRouter::new()
+        .route("/items/{id}", route_cors::get(item))
+        .fallback(not_found)
+        .default_policy(default_policy())
+        .into_router();
+    let res = send(app.clone(), get_from("/nowhere", APP)).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!(body_text_of(res, APP).await, "nothing here");
+    let res = send(app, get_from("/nowhere", GLOBAL)).await;
+    assert_cors(&res, &[("vary", "origin")]);
+}
+
+#[tokio::test]
+async fn a_plain_fallback_leaves_paths_that_match_no_route_to_the_default() {
+    let app = CorsRouter::new()
+        .route("/items/{id}", route_cors::get(item))
+        .fallback(plain(|| async { (StatusCode::NOT_FOUND, "plain 404") }))
+        .default_policy(default_policy())
+        .into_router();
+    let res = send(app, get_from("/nowhere", GLOBAL)).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!(body_text_of(res, GLOBAL).await, "plain 404");
 }
 
 #[tokio::test]
 async fn options_that_is_not_a_preflight_gets_axums_405_with_allow() {
-    let app = Router::new().route("/users", users()).with_state(state());
+    let app = CorsRouter::new()
+        .route("/users", users())
+        .with_state(state())
+        .into_router();
     for req in [
         http::Request::options("/users")
             .body(Body::empty())
             .unwrap(),
         // `Origin` without `Access-Control-Request-Method` is not a preflight.
         http::Request::options("/users")
-            .header("origin", "https://app.example.com")
+            .header("origin", APP)
             .body(Body::empty())
             .unwrap(),
     ] {
@@ -228,10 +344,12 @@ async fn options_that_is_not_a_preflight_gets_axums_405_with_allow() {
 
 #[tokio::test]
 async fn options_that_is_not_a_preflight_reaches_the_users_own_options_handler() {
-    let route: axum::routing::MethodRouter = route_cors::get(put_item_free)
-        .options(plain(options_plain))
-        .into();
-    let app = Router::new().route("/things", route);
+    let app = CorsRouter::new()
+        .route(
+            "/things",
+            route_cors::get(item_free).options(plain(options_plain)),
+        )
+        .into_router();
     let res = send(
         app.clone(),
         http::Request::options("/things")
@@ -242,7 +360,7 @@ async fn options_that_is_not_a_preflight_reaches_the_users_own_options_handler()
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(body_text(res).await, "my own options");
 
-    let req = preflight("/things", "https://app.example.com", "GET")
+    let req = preflight("/things", APP, "GET")
         .body(Body::empty())
         .unwrap();
     let res = send(app, req).await;
@@ -250,8 +368,23 @@ async fn options_that_is_not_a_preflight_reaches_the_users_own_options_handler()
     assert_eq!(body_text(res).await, "");
 }
 
+/// A preflight for a path no policy covers, in an app without a default,
+/// goes to the app untouched: here axum's own `405` with `Allow`.
+#[tokio::test]
+async fn a_preflight_nothing_covers_passes_through_to_the_app() {
+    let app = CorsRouter::new()
+        .route("/items/{id}", route_cors::get(item))
+        .route("/plain", get(|| async { "plain" }))
+        .into_router();
+    let req = preflight("/plain", APP, "GET").body(Body::empty()).unwrap();
+    let res = send(app, req).await;
+    assert_eq!(res.status(), StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(res.headers()["allow"], "GET,HEAD");
+    assert_cors(&res, &[]);
+}
+
 #[cors(origins = ["https://app.example.com"])]
-async fn put_item_free() -> &'static str {
+async fn item_free() -> &'static str {
     "thing"
 }
 
@@ -270,5 +403,5 @@ async fn the_policy_of_a_handler_is_readable() {
 #[test]
 #[should_panic(expected = "Overlapping method route")]
 fn two_handlers_for_one_method_panic_at_start_up_as_in_axum() {
-    let _: axum::routing::MethodRouter<AppState> = route_cors::get(greet).get(greet).into();
+    let _: CorsRoute<AppState> = route_cors::get(greet).get(greet);
 }

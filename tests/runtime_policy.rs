@@ -1,4 +1,4 @@
-//! Policies built at run time (issue 4): checked by the same rules as
+//! Policies built at run time: checked by the same rules as
 //! `#[cors]`, refused at construction with an error naming the rule and the
 //! value, never a panic.
 

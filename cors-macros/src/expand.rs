@@ -186,18 +186,21 @@ fn mentions_impl_trait(tokens: TokenStream) -> bool {
 }
 
 fn deny_all(private: &TokenStream) -> TokenStream {
+    let c = quote!(#private::compiled);
+    let none = quote!(::core::option::Option::None);
     quote! {
-        #private::compiled::policy(
-            #private::compiled::CompiledOrigins::List(&[], &[]),
-            #private::compiled::CompiledMethods::Routed,
-            #private::compiled::CompiledHeaders::List(&[]),
-            false,
-            false,
-            #private::compiled::CompiledValues {
-                allow_headers: ::core::option::Option::None,
-                expose_headers: ::core::option::Option::None,
-                max_age: ::core::option::Option::None,
+        #c::policy(
+            #c::OriginSet::List {
+                exact: #c::Strs::Static(&[]),
+                patterns: #c::Patterns::Static(&[]),
             },
+            #c::MethodSet::Routed,
+            #c::HeaderSet::List(#c::Strs::Static(&[])),
+            false,
+            false,
+            #none,
+            #none,
+            #none,
         )
     }
 }
@@ -212,21 +215,24 @@ fn option(text: Option<String>) -> TokenStream {
 fn policy_tokens(policy: &ValidPolicy, private: &TokenStream) -> TokenStream {
     let c = quote!(#private::compiled);
     let origins = match &policy.origins {
-        Origins::Any => quote!(#c::CompiledOrigins::Any),
+        Origins::Any => quote!(#c::OriginSet::Any),
         Origins::List { exact, patterns } => {
             let prefixes = patterns.iter().map(|p| &p.prefix);
             let suffixes = patterns.iter().map(|p| &p.suffix);
-            quote!(#c::CompiledOrigins::List(&[#(#exact),*], &[#((#prefixes, #suffixes)),*]))
+            quote!(#c::OriginSet::List {
+                exact: #c::Strs::Static(&[#(#exact),*]),
+                patterns: #c::Patterns::Static(&[#((#prefixes, #suffixes)),*]),
+            })
         }
     };
     let methods = match &policy.methods {
-        Methods::Routed => quote!(#c::CompiledMethods::Routed),
-        Methods::Any => quote!(#c::CompiledMethods::Any),
-        Methods::List(list) => quote!(#c::CompiledMethods::List(&[#(#list),*])),
+        Methods::Routed => quote!(#c::MethodSet::Routed),
+        Methods::Any => quote!(#c::MethodSet::Any),
+        Methods::List(list) => quote!(#c::MethodSet::List(#c::Strs::Static(&[#(#list),*]))),
     };
     let headers = match &policy.headers {
-        Names::Any => quote!(#c::CompiledHeaders::Any),
-        Names::List(list) => quote!(#c::CompiledHeaders::List(&[#(#list),*])),
+        Names::Any => quote!(#c::HeaderSet::Any),
+        Names::List(list) => quote!(#c::HeaderSet::List(#c::Strs::Static(&[#(#list),*]))),
     };
     let credentials = policy.credentials;
     let private_network = policy.private_network;
@@ -240,11 +246,9 @@ fn policy_tokens(policy: &ValidPolicy, private: &TokenStream) -> TokenStream {
             #headers,
             #credentials,
             #private_network,
-            #c::CompiledValues {
-                allow_headers: #allow_headers,
-                expose_headers: #expose_headers,
-                max_age: #max_age,
-            },
+            #allow_headers,
+            #expose_headers,
+            #max_age,
         )
     }
 }

@@ -1,5 +1,7 @@
-//! Actual requests: the policy alone decides the `Access-Control-*` headers
-//! of the response, whatever the handler set and whatever its status.
+//! Actual requests: what the response gets is decided before the request
+//! goes in, and written on whatever response comes back, whoever made it
+//! (the handler, or a middleware that answered first: an authentication
+//! check's `401`, a timeout's `408`, a caught panic's `500`).
 
 use http::header::{
     ACCESS_CONTROL_ALLOW_CREDENTIALS, ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS,
@@ -11,39 +13,73 @@ use crate::policy::Policy;
 use crate::request::{single_origin, ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK};
 use crate::vary;
 
-/// What the request earned, read before the handler takes the request.
+/// What the response to an actual request gets.
 #[derive(Clone, Debug)]
-pub(crate) struct Verdict {
-    /// The allowed `Origin`, `None` when absent, repeated, malformed or not
-    /// allowed.
-    origin: Option<HeaderValue>,
+pub(crate) enum Outcome {
+    /// Nothing configured decides this request (a path without policies, in
+    /// an app without a default): the response stays as the app made it.
+    Untouched,
+    /// A path with policies, for a method that none of them covers and no
+    /// default: no grant, and none that the app set. The answer does not
+    /// depend on the origin, so no `Vary` either.
+    Refused,
+    /// Judged by a policy: the grant for an allowed origin, `Vary: origin`
+    /// whatever the origin.
+    Judged(Option<Grant>),
 }
 
-pub(crate) fn judge(policy: &Policy, method: &Method, request: &HeaderMap) -> Verdict {
-    judge_origin(
-        policy,
-        policy.allows_actual_method(method, true),
-        single_origin(request),
-    )
+/// The grant headers of an allowed origin, computed from the policy in force
+/// when the request came in.
+#[derive(Clone, Debug)]
+pub(crate) struct Grant {
+    allow_origin: HeaderValue,
+    credentials: bool,
+    expose: Option<HeaderValue>,
 }
 
-/// The verdict for the request's one `Origin` (`None` when it had none, or
-/// several), given whether the policy allows the request's method: a method
-/// the policy does not list gets no grant either.
-pub(crate) fn judge_origin(
-    policy: &Policy,
-    method_allowed: bool,
-    origin: Option<&HeaderValue>,
-) -> Verdict {
-    Verdict {
-        origin: origin
-            .filter(|o| method_allowed && policy.allows_origin(o))
-            .cloned(),
+/// The outcome under `policy` of a request with `method` and these headers:
+/// a grant for its one allowed `Origin`, if the policy allows the method.
+pub(crate) fn judge(policy: &Policy, method: &Method, request: &HeaderMap) -> Outcome {
+    let grant = single_origin(request)
+        .filter(|origin| {
+            policy.allows_method(method.as_str().as_bytes()) && policy.allows_origin(origin)
+        })
+        .map(|origin| Grant {
+            allow_origin: policy.allow_origin_value(origin),
+            credentials: policy.credentials,
+            expose: policy.expose_headers.clone(),
+        });
+    Outcome::Judged(grant)
+}
+
+/// Rewrites the CORS headers of a response as `outcome` says.
+pub(crate) fn apply(outcome: &Outcome, response: &mut HeaderMap) {
+    let grant = match outcome {
+        Outcome::Untouched => return,
+        Outcome::Refused => {
+            remove_cors_headers(response);
+            return;
+        }
+        Outcome::Judged(grant) => grant,
+    };
+    remove_cors_headers(response);
+    if let Some(grant) = grant {
+        response.insert(ACCESS_CONTROL_ALLOW_ORIGIN, grant.allow_origin.clone());
+        if grant.credentials {
+            response.insert(
+                ACCESS_CONTROL_ALLOW_CREDENTIALS,
+                HeaderValue::from_static("true"),
+            );
+        }
+        if let Some(expose) = &grant.expose {
+            response.insert(ACCESS_CONTROL_EXPOSE_HEADERS, expose.clone());
+        }
     }
+    vary::add(response, vary::ACTUAL);
 }
 
-/// Rewrites the CORS headers of `response` as `policy` decides.
-pub(crate) fn apply(policy: &Policy, verdict: &Verdict, response: &mut HeaderMap) {
+/// The policy alone decides these: whatever the app set goes.
+fn remove_cors_headers(response: &mut HeaderMap) {
     for name in [
         ACCESS_CONTROL_ALLOW_ORIGIN,
         ACCESS_CONTROL_ALLOW_CREDENTIALS,
@@ -55,8 +91,4 @@ pub(crate) fn apply(policy: &Policy, verdict: &Verdict, response: &mut HeaderMap
     ] {
         response.remove(name);
     }
-    if let Some(origin) = &verdict.origin {
-        policy.grant_actual(origin, response);
-    }
-    vary::add(response, vary::ACTUAL);
 }

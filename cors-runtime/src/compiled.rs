@@ -1,37 +1,11 @@
 //! The constructor `#[cors]` expands to: a policy as `static` data, every
-//! value checked by the macro before it was written here.
+//! value checked by the macro before it was written here. The macro writes
+//! the policy's own types; only the header values need a `const` step.
 
 use http::HeaderValue;
 
-use crate::policy::{HeaderSet, MethodSet, OriginSet, Patterns, Policy, Strs};
-
-/// Origins as the macro writes them: sorted exact origins and
-/// `(prefix, suffix)` subdomain patterns.
-pub enum CompiledOrigins {
-    Any,
-    List(
-        &'static [&'static str],
-        &'static [(&'static str, &'static str)],
-    ),
-}
-
-pub enum CompiledMethods {
-    Routed,
-    Any,
-    List(&'static [&'static str]),
-}
-
-pub enum CompiledHeaders {
-    Any,
-    List(&'static [&'static str]),
-}
-
-/// The header values, already joined by the macro.
-pub struct CompiledValues {
-    pub allow_headers: Option<&'static str>,
-    pub expose_headers: Option<&'static str>,
-    pub max_age: Option<&'static str>,
-}
+use crate::policy::Policy;
+pub use crate::policy::{HeaderSet, MethodSet, OriginSet, Patterns, Strs};
 
 const fn value(text: Option<&'static str>) -> Option<HeaderValue> {
     match text {
@@ -41,36 +15,27 @@ const fn value(text: Option<&'static str>) -> Option<HeaderValue> {
 }
 
 /// A policy fixed at compile time. Only `#[cors]` calls this, with values
-/// it has validated; anything else is not part of the API.
+/// it has validated and header values it has joined
+/// (`Access-Control-Allow-Headers`, `-Expose-Headers`, `-Max-Age`).
+#[allow(clippy::too_many_arguments)]
 pub const fn policy(
-    origins: CompiledOrigins,
-    methods: CompiledMethods,
-    headers: CompiledHeaders,
+    origins: OriginSet,
+    methods: MethodSet,
+    headers: HeaderSet,
     credentials: bool,
     private_network: bool,
-    values: CompiledValues,
+    allow_headers: Option<&'static str>,
+    expose_headers: Option<&'static str>,
+    max_age: Option<&'static str>,
 ) -> Policy {
     Policy {
-        origins: match origins {
-            CompiledOrigins::Any => OriginSet::Any,
-            CompiledOrigins::List(exact, patterns) => OriginSet::List {
-                exact: Strs::Static(exact),
-                patterns: Patterns::Static(patterns),
-            },
-        },
-        methods: match methods {
-            CompiledMethods::Routed => MethodSet::Routed,
-            CompiledMethods::Any => MethodSet::Any,
-            CompiledMethods::List(list) => MethodSet::List(Strs::Static(list)),
-        },
-        headers: match headers {
-            CompiledHeaders::Any => HeaderSet::Any,
-            CompiledHeaders::List(list) => HeaderSet::List(Strs::Static(list)),
-        },
+        origins,
+        methods,
+        headers,
         credentials,
         private_network,
-        allow_headers: value(values.allow_headers),
-        expose_headers: value(values.expose_headers),
-        max_age: value(values.max_age),
+        allow_headers: value(allow_headers),
+        expose_headers: value(expose_headers),
+        max_age: value(max_age),
     }
 }

@@ -1,31 +1,31 @@
-//! The runtime of route-cors: checked policies, the preflight dispatcher and
-//! route registration, the global default layer.
+//! The runtime of route-cors: checked policies, route registration, and the
+//! outermost service that decides every request's CORS headers.
 //!
 //! Users depend on the `route-cors` facade, which re-exports all of this with
-//! the `#[cors]` attribute; its crate docs are the guide.
+//! the `#[cors]` attribute; its crate docs are the guide, and
+//! `ARCHITECTURE.md` at the repository's root says what each file owns.
 
 mod actual;
 mod build;
-mod bypass;
-mod global;
 mod handler;
-mod marker;
 mod policy;
 mod preflight;
 mod request;
-mod routing;
+mod route;
+mod router;
+mod service;
+mod table;
 mod vary;
 
 #[cfg(feature = "serde")]
 mod config;
 
 pub use build::{PolicyBuilder, PolicyError};
-pub use bypass::{ExceptPreflight, ExceptPreflightService};
-pub use global::{GlobalCors, GlobalCorsService, GlobalFuture};
 pub use handler::{plain, CorsHandler, Plain};
 pub use policy::Policy;
 pub use request::{is_preflight, MAX_REQUEST_HEADERS_LEN};
-pub use routing::{delete, get, head, options, patch, post, put, CorsRoute};
+pub use route::{delete, get, head, options, patch, post, put, CorsRoute};
+pub use router::CorsRouter;
 
 #[cfg(feature = "serde")]
 pub use config::PolicyConfig;

@@ -5,7 +5,7 @@
 //! at start-up. Both go through `route_cors_rules::validate`, so there is no
 //! way to hold a `Policy` that breaks a rule.
 
-use http::{HeaderMap, HeaderValue, Method};
+use http::{HeaderMap, HeaderValue};
 use route_cors_rules::origin::{is_request_origin, matches_subdomains, MAX_ORIGIN_LEN};
 
 use crate::request::RequestedHeaders;
@@ -13,7 +13,7 @@ use crate::request::RequestedHeaders;
 /// Strings that are `'static` when compiled in and owned when built at run
 /// time.
 #[derive(Clone, Debug)]
-pub(crate) enum Strs {
+pub enum Strs {
     Static(&'static [&'static str]),
     Owned(Box<[String]>),
 }
@@ -37,7 +37,7 @@ impl Strs {
 
 /// `(prefix, suffix)` pairs of `scheme://*.suffix[:port]` patterns.
 #[derive(Clone, Debug)]
-pub(crate) enum Patterns {
+pub enum Patterns {
     Static(&'static [(&'static str, &'static str)]),
     Owned(Box<[(String, String)]>),
 }
@@ -76,7 +76,7 @@ pub struct Policy {
 }
 
 #[derive(Clone, Debug)]
-pub(crate) enum OriginSet {
+pub enum OriginSet {
     Any,
     List {
         /// Sorted by bytes, for binary search.
@@ -86,7 +86,7 @@ pub(crate) enum OriginSet {
 }
 
 #[derive(Clone, Debug)]
-pub(crate) enum MethodSet {
+pub enum MethodSet {
     /// The methods the handler is routed for.
     Routed,
     Any,
@@ -94,7 +94,7 @@ pub(crate) enum MethodSet {
 }
 
 #[derive(Clone, Debug)]
-pub(crate) enum HeaderSet {
+pub enum HeaderSet {
     /// Fetch's `*`: every header but `Authorization`.
     Any,
     /// Lowercase.
@@ -122,27 +122,37 @@ impl Policy {
         }
     }
 
-    /// Whether `method` is allowed. `routed` answers for policies that allow
-    /// the methods their handler is routed for.
-    pub(crate) fn allows_method(&self, method: &[u8], routed: bool) -> bool {
+    /// Whether `method` is allowed. A policy is only ever asked about the
+    /// methods its handler is routed for, so one that leaves `methods` out
+    /// allows them all. `HEAD` goes where `GET` does: axum serves it with the
+    /// `GET` handler.
+    pub(crate) fn allows_method(&self, method: &[u8]) -> bool {
         match &self.methods {
-            MethodSet::Routed => routed,
-            MethodSet::Any => true,
-            MethodSet::List(list) => list.contains(|m| m == method),
+            MethodSet::Routed | MethodSet::Any => true,
+            MethodSet::List(list) => {
+                list.contains(|m| m == method)
+                    || (method == b"HEAD" && list.contains(|m| m == b"GET"))
+            }
         }
     }
 
-    /// Whether an actual request's method is allowed; `HEAD` is served by
-    /// the `GET` handler, so it goes where `GET` does.
-    pub(crate) fn allows_actual_method(&self, method: &Method, routed: bool) -> bool {
-        self.allows_method(method.as_str().as_bytes(), routed)
-            || (method == Method::HEAD && self.allows_method(b"GET", routed))
+    /// The same policy, with `methods` left out read as the CORS-safelisted
+    /// methods: what a default policy, which stands for no handler in
+    /// particular, allows.
+    pub(crate) fn into_default(mut self) -> Self {
+        if matches!(self.methods, MethodSet::Routed) {
+            self.methods = MethodSet::List(Strs::Static(&["GET", "HEAD", "POST"]));
+        }
+        self
     }
 
-    /// Whether every header named in `Access-Control-Request-Headers` is
-    /// allowed.
-    pub(crate) fn allows_headers(&self, requested: &RequestedHeaders<'_>) -> bool {
-        requested.all(|name| match &self.headers {
+    /// The first header named in `Access-Control-Request-Headers` that is
+    /// not allowed (or not a header name), if any.
+    pub(crate) fn first_refused_header<'a>(
+        &self,
+        requested: &RequestedHeaders<'a>,
+    ) -> Option<&'a [u8]> {
+        requested.first_refused(|name| match &self.headers {
             HeaderSet::Any => !name.eq_ignore_ascii_case(b"authorization"),
             HeaderSet::List(list) => list.contains(|allowed| name.eq_ignore_ascii_case(allowed)),
         })
@@ -171,14 +181,6 @@ impl Policy {
                 http::header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
                 HeaderValue::from_static("true"),
             );
-        }
-    }
-
-    /// Adds the grants of an actual response for an allowed origin.
-    pub(crate) fn grant_actual(&self, origin: &HeaderValue, headers: &mut HeaderMap) {
-        self.grant_origin(origin, headers);
-        if let Some(expose) = &self.expose_headers {
-            headers.insert(http::header::ACCESS_CONTROL_EXPOSE_HEADERS, expose.clone());
         }
     }
 }

@@ -1,11 +1,17 @@
 //! Answering a preflight under one policy: `204` with the grants, or `403`
-//! with nothing of the policy in it.
+//! with nothing of the policy in it and one line naming the first check
+//! that failed.
 
+use std::fmt;
+
+use axum::body::Body;
 use axum::response::Response;
 use http::header::{
-    ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS, ACCESS_CONTROL_MAX_AGE, VARY,
+    ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS, ACCESS_CONTROL_MAX_AGE,
+    CONTENT_TYPE, VARY,
 };
 use http::{HeaderMap, HeaderValue, StatusCode};
+use route_cors_rules::token::is_token;
 
 use crate::policy::Policy;
 use crate::request::{
@@ -14,75 +20,92 @@ use crate::request::{
 };
 use crate::vary;
 
-/// How a preflight's method is judged.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct MethodGrant<'a> {
-    /// The method judged: the requested one, or `GET` when a `HEAD`
-    /// preflight goes to the `GET` handler (as axum routes `HEAD`). `None`
-    /// when the request's is missing, repeated or not a method token.
-    pub method: Option<&'a [u8]>,
-    /// Whether the handler is routed for it (a policy that leaves methods to
-    /// routing allows exactly those).
-    pub routed: bool,
+/// The first check a refused preflight failed. Its text is the `403`'s
+/// body: it repeats a request value only where that value is a valid token
+/// (a method, a header name), never the `Origin`, and never says what the
+/// policy allows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Refusal {
+    /// Several `Origin` lines.
+    OriginRepeated,
+    /// An `Origin` the policy does not allow.
+    Origin,
+    /// `Access-Control-Request-Method` repeated, or not a method token.
+    MalformedMethod,
+    /// A method the deciding policy does not allow, or one that no policy
+    /// on the path covers.
+    Method(HeaderValue),
+    /// `Access-Control-Request-Headers` over `MAX_REQUEST_HEADERS_LEN`.
+    HeadersTooLong,
+    /// A requested header that is not a header name.
+    MalformedHeader,
+    /// A requested header the policy does not allow (lowercase).
+    Header(String),
+    /// Private network access asked for, and not allowed.
+    PrivateNetwork,
 }
 
-/// The answer to a preflight under `policy`: its status and headers.
-pub(crate) fn answer(
-    policy: &Policy,
-    methods: MethodGrant<'_>,
-    request: &HeaderMap,
-) -> (StatusCode, HeaderMap) {
-    match grant(policy, methods, request) {
-        Some(mut headers) => {
-            headers.insert(VARY, HeaderValue::from_static(vary::PREFLIGHT));
-            (StatusCode::NO_CONTENT, headers)
+impl Refusal {
+    /// Which check failed, as the `check` field of the refusal's event.
+    pub(crate) fn check(&self) -> &'static str {
+        match self {
+            Refusal::OriginRepeated | Refusal::Origin => "origin",
+            Refusal::MalformedMethod | Refusal::Method(_) => "method",
+            Refusal::HeadersTooLong | Refusal::MalformedHeader | Refusal::Header(_) => "header",
+            Refusal::PrivateNetwork => "private-network",
         }
-        None => refusal(),
     }
 }
 
-/// `403` with only `Vary`.
-fn refusal() -> (StatusCode, HeaderMap) {
-    let mut headers = HeaderMap::with_capacity(1);
-    headers.insert(VARY, HeaderValue::from_static(vary::PREFLIGHT));
-    (StatusCode::FORBIDDEN, headers)
-}
-
-/// The refusal as a response.
-pub(crate) fn refuse() -> Response {
-    respond(refusal())
-}
-
-/// An empty response with the given status and headers.
-pub(crate) fn respond<B: Default>((status, headers): (StatusCode, HeaderMap)) -> http::Response<B> {
-    let mut res = http::Response::new(B::default());
-    *res.status_mut() = status;
-    *res.headers_mut() = headers;
-    res
-}
-
-/// The grant headers, or `None` when anything asked for is not allowed.
-fn grant(policy: &Policy, methods: MethodGrant<'_>, request: &HeaderMap) -> Option<HeaderMap> {
-    let origin = single_origin(request).filter(|o| policy.allows_origin(o))?;
-    if !policy.allows_method(methods.method?, methods.routed) {
-        return None;
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Refusal::OriginRepeated => f.write_str("origin header repeated"),
+            Refusal::Origin => f.write_str("origin not allowed"),
+            Refusal::MalformedMethod => f.write_str("malformed access-control-request-method"),
+            Refusal::Method(method) => {
+                // A token, checked before it was kept: printable ASCII.
+                let method = String::from_utf8_lossy(method.as_bytes());
+                write!(f, "method {method} not allowed")
+            }
+            Refusal::HeadersTooLong => f.write_str("access-control-request-headers too long"),
+            Refusal::MalformedHeader => f.write_str("malformed access-control-request-headers"),
+            Refusal::Header(name) => write!(f, "header {name} not allowed"),
+            Refusal::PrivateNetwork => f.write_str("private network access not allowed"),
+        }
     }
-    let requested = RequestedHeaders::parse(request)?;
-    if !policy.allows_headers(&requested) {
-        return None;
+}
+
+/// The grant headers of a preflight under `policy`, or the first check it
+/// failed.
+pub(crate) fn judge(policy: &Policy, request: &HeaderMap) -> Result<HeaderMap, Refusal> {
+    let origin = match request.get_all(http::header::ORIGIN).iter().count() {
+        0 | 1 => single_origin(request).filter(|o| policy.allows_origin(o)),
+        _ => return Err(Refusal::OriginRepeated),
+    }
+    .ok_or(Refusal::Origin)?;
+    let method = requested_method_value(request).ok_or(Refusal::MalformedMethod)?;
+    if !policy.allows_method(method.as_bytes()) {
+        return Err(Refusal::Method(method.clone()));
+    }
+    let requested = RequestedHeaders::parse(request).ok_or(Refusal::HeadersTooLong)?;
+    if let Some(name) = policy.first_refused_header(&requested) {
+        return Err(if is_token(name) {
+            Refusal::Header(String::from_utf8_lossy(name).to_ascii_lowercase())
+        } else {
+            Refusal::MalformedHeader
+        });
     }
     let private_network = requests_private_network(request);
     if private_network && !policy.allows_private_network() {
-        return None;
+        return Err(Refusal::PrivateNetwork);
     }
 
     let mut headers = HeaderMap::with_capacity(8);
     policy.grant_origin(origin, &mut headers);
     // Only the requested method: browsers cache allowed methods per origin
     // and URL, and another method of this path may have a stricter policy.
-    if let Some(requested) = requested_method_value(request) {
-        headers.insert(ACCESS_CONTROL_ALLOW_METHODS, requested.clone());
-    }
+    headers.insert(ACCESS_CONTROL_ALLOW_METHODS, method.clone());
     if !requested.is_empty() {
         if let Some(allow_headers) = &policy.allow_headers {
             headers.insert(ACCESS_CONTROL_ALLOW_HEADERS, allow_headers.clone());
@@ -97,5 +120,28 @@ fn grant(policy: &Policy, methods: MethodGrant<'_>, request: &HeaderMap) -> Opti
             HeaderValue::from_static("true"),
         );
     }
-    Some(headers)
+    Ok(headers)
+}
+
+/// `204` with the grants.
+pub(crate) fn grant(mut headers: HeaderMap) -> Response {
+    headers.insert(VARY, HeaderValue::from_static(vary::PREFLIGHT));
+    let mut res = Response::new(Body::empty());
+    *res.status_mut() = StatusCode::NO_CONTENT;
+    *res.headers_mut() = headers;
+    res
+}
+
+/// `403` with only `Vary` and a `text/plain` line naming the failed check:
+/// nothing of the policy leaks.
+pub(crate) fn refuse(refusal: &Refusal) -> Response {
+    let mut res = Response::new(Body::from(refusal.to_string()));
+    *res.status_mut() = StatusCode::FORBIDDEN;
+    let headers = res.headers_mut();
+    headers.insert(VARY, HeaderValue::from_static(vary::PREFLIGHT));
+    headers.insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    res
 }

@@ -85,14 +85,22 @@ impl<'a> RequestedHeaders<'a> {
         !any
     }
 
-    /// Whether every name is a token and passes `allowed`.
-    pub(crate) fn all(&self, mut allowed: impl FnMut(&[u8]) -> bool) -> bool {
-        self.for_each_name(|name| is_token(name) && allowed(name))
+    /// The first name that is not a token or does not pass `allowed`.
+    pub(crate) fn first_refused(&self, mut allowed: impl FnMut(&[u8]) -> bool) -> Option<&'a [u8]> {
+        let mut refused = None;
+        self.for_each_name(|name| {
+            let ok = is_token(name) && allowed(name);
+            if !ok {
+                refused = Some(name);
+            }
+            ok
+        });
+        refused
     }
 
     /// Calls `f` on each name until it returns false; returns whether it
     /// never did.
-    fn for_each_name(&self, mut f: impl FnMut(&[u8]) -> bool) -> bool {
+    fn for_each_name(&self, mut f: impl FnMut(&'a [u8]) -> bool) -> bool {
         for line in self.lines.iter() {
             for element in line.as_bytes().split(|&b| b == b',') {
                 let name = element.trim_ascii();

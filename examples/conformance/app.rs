@@ -1,12 +1,19 @@
-//! The conformance routes and policies, exactly as `shared/CONFORMANCE.md`
-//! fixes them.
+//! The conformance routes and policies. This file follows the repository's
+//! `CONFORMANCE.md` (at the repository root), which fixes every route,
+//! handler, policy and middleware below: change them there first, never
+//! only here.
 
-use axum::extract::Path;
-use axum::http::StatusCode;
-use axum::response::IntoResponse;
-use axum::routing::{get as plain_get, MethodRouter};
+use std::time::Duration;
+
+use axum::extract::{Path, Request};
+use axum::http::{header, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get as plain_get;
 use axum::Router;
-use route_cors::{cors, GlobalCors, Policy, PolicyError};
+use route_cors::{cors, CorsRouter, Policy, PolicyError};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::timeout::TimeoutLayer;
 
 #[cors(origins = "*", expose = ["x-request-id"])]
 async fn public() -> impl IntoResponse {
@@ -78,6 +85,67 @@ async fn echo(body: String) -> String {
     body
 }
 
+// --- Routes behind middleware ----------------------------------------------
+
+#[cors(
+    origins = ["http://admin.localhost:8001"],
+    methods = [GET, POST],
+    headers = ["authorization", "content-type"],
+    credentials
+)]
+async fn secure() -> &'static str {
+    "secret"
+}
+
+#[cors(
+    origins = ["http://admin.localhost:8001"],
+    methods = [GET, POST],
+    headers = ["authorization", "content-type"],
+    credentials
+)]
+async fn secure_echo(body: String) -> String {
+    body
+}
+
+/// The token `/secure` wants, as `Authorization: Bearer let-me-in`.
+const TOKEN: &str = "Bearer let-me-in";
+
+/// Authentication: without the token, `401` with `www-authenticate:
+/// Bearer`. route-cors answers preflights before this runs, so it never
+/// sees one.
+async fn require_token(req: Request, next: Next) -> Response {
+    let authorized = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .is_some_and(|value| value == TOKEN);
+    if authorized {
+        next.run(req).await
+    } else {
+        (
+            StatusCode::UNAUTHORIZED,
+            [(header::WWW_AUTHENTICATE, "Bearer")],
+            "unauthorized",
+        )
+            .into_response()
+    }
+}
+
+#[cors(origins = ["http://app.localhost:8001"])]
+async fn slow() -> &'static str {
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    "slow"
+}
+
+#[cors(origins = ["http://app.localhost:8001"])]
+async fn boom() -> &'static str {
+    panic!("boom: the conformance server's /boom handler always panics")
+}
+
+#[cors(origins = ["http://admin.localhost:8001"])]
+async fn v1_users() -> &'static str {
+    "v1 users"
+}
+
 /// The global default policy, built at run time.
 pub fn default_policy() -> Result<Policy, PolicyError> {
     Policy::builder()
@@ -88,17 +156,39 @@ pub fn default_policy() -> Result<Policy, PolicyError> {
 }
 
 pub fn app() -> Result<Router, PolicyError> {
-    let users: MethodRouter = route_cors::get(list_users)
-        .post(create_user)
-        .delete(route_cors::plain(delete_users))
-        .into();
-    Ok(Router::new()
-        .route("/public", route_cors::get(public).into())
-        .route("/users", users)
-        .route("/items/{id}", route_cors::put(put_item).into())
-        .route("/wild", route_cors::get(wild).into())
-        .route("/teapot", route_cors::get(teapot).into())
-        .route("/any-headers", route_cors::get(any_headers).into())
+    // Each group of routes behind middleware is its own router, with the
+    // middleware as a route layer over its routes only.
+    let secure_routes = CorsRouter::new()
+        .route("/secure", route_cors::get(secure).post(secure_echo))
+        .route_layer(middleware::from_fn(require_token));
+    let slow_routes = CorsRouter::new()
+        .route("/slow", route_cors::get(slow))
+        .route_layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_millis(100),
+        ));
+    let boom_routes = CorsRouter::new()
+        .route("/boom", route_cors::get(boom))
+        .route_layer(CatchPanicLayer::new());
+    let api_v1 = CorsRouter::new().route("/users", route_cors::get(v1_users));
+
+    Ok(CorsRouter::new()
+        .route("/public", route_cors::get(public))
+        .route(
+            "/users",
+            route_cors::get(list_users)
+                .post(create_user)
+                .delete(route_cors::plain(delete_users)),
+        )
+        .route("/items/{id}", route_cors::put(put_item))
+        .route("/wild", route_cors::get(wild))
+        .route("/teapot", route_cors::get(teapot))
+        .route("/any-headers", route_cors::get(any_headers))
         .route("/plain", plain_get(plain).post(echo))
-        .layer(GlobalCors::new(default_policy()?)))
+        .merge(secure_routes)
+        .merge(slow_routes)
+        .merge(boom_routes)
+        .nest("/api/v1", api_v1)
+        .default_policy(default_policy()?)
+        .into_router())
 }

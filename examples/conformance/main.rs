@@ -1,5 +1,7 @@
-//! The conformance server of `shared/CONFORMANCE.md`: every part of the
-//! contract on one API, for black-box tests over HTTP and in a browser.
+//! The conformance server: every part of the contract on one API, for
+//! black-box tests over HTTP and in a browser. It follows the repository's
+//! `CONFORMANCE.md` (at the repository root), which fixes its routes,
+//! policies and responses.
 //!
 //! `cargo run --release --example conformance` (port from `PORT`, default 3000).
 
@@ -7,6 +9,9 @@ mod app;
 
 #[tokio::main]
 async fn main() {
+    // `/boom` panics on every request, on purpose: one line each on stderr,
+    // not a backtrace.
+    std::panic::set_hook(Box::new(|info| eprintln!("handler panicked: {info}")));
     let port: u16 = match std::env::var("PORT") {
         Ok(port) => match port.parse() {
             Ok(port) => port,

@@ -1,5 +1,5 @@
 //! The servers the black-box tests run against: the conformance example
-//! binary (`examples/conformance`, see `shared/CONFORMANCE.md`) as a child
+//! binary (`examples/conformance`, see `CONFORMANCE.md`) as a child
 //! process, and a tiny page server whose origins the browser runs fetches
 //! from.
 

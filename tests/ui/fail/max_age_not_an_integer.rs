@@ -1,5 +1,5 @@
 use axum::Router;
-use route_cors::cors;
+use route_cors::{cors, CorsRouter};
 
 #[cors(origins = ["https://app.example.com"], max_age = 1.5)]
 async fn handler(body: String) -> String {
@@ -7,5 +7,5 @@ async fn handler(body: String) -> String {
 }
 
 fn main() {
-    let _app: Router = Router::new().route("/", route_cors::post(handler).into());
+    let _app: Router = CorsRouter::new().route("/", route_cors::post(handler)).into_router();
 }

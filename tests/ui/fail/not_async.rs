@@ -1,4 +1,4 @@
-use route_cors::cors;
+use route_cors::{cors, CorsRouter};
 
 #[cors(origins = ["https://app.example.com"])]
 fn handler() -> &'static str {
@@ -7,5 +7,5 @@ fn handler() -> &'static str {
 
 // Registered anyway: the only error is the one on the function.
 fn main() {
-    let _app: axum::Router = axum::Router::new().route("/", route_cors::get(handler).into());
+    let _app: axum::Router = CorsRouter::new().route("/", route_cors::get(handler)).into_router();
 }

@@ -1,7 +1,7 @@
 // A handler without a policy beside `#[cors]` ones must say so with
 // `route_cors::plain`.
 use axum::Router;
-use route_cors::cors;
+use route_cors::{cors, CorsRouter};
 
 #[cors(origins = ["https://app.example.com"])]
 async fn listed() -> &'static str {
@@ -13,5 +13,5 @@ async fn delete() -> &'static str {
 }
 
 fn main() {
-    let _app: Router = Router::new().route("/", route_cors::get(listed).delete(delete).into());
+    let _app: Router = CorsRouter::new().route("/", route_cors::get(listed).delete(delete)).into_router();
 }

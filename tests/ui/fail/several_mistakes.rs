@@ -1,5 +1,5 @@
 use axum::Router;
-use route_cors::cors;
+use route_cors::{cors, CorsRouter};
 
 // Every mistake is reported at once, each on its own token, and the handler
 // still registers without any further error.
@@ -16,5 +16,5 @@ async fn handler() -> &'static str {
 }
 
 fn main() {
-    let _app: Router = Router::new().route("/", route_cors::get(handler).into());
+    let _app: Router = CorsRouter::new().route("/", route_cors::get(handler)).into_router();
 }

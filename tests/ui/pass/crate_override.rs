@@ -5,7 +5,7 @@ mod reexport {
 }
 
 use axum::Router;
-use reexport::route_cors::cors;
+use reexport::route_cors::{cors, CorsRouter};
 
 #[cors(origins = ["https://app.example.com"], crate = "reexport::route_cors")]
 async fn handler() -> &'static str {
@@ -18,7 +18,7 @@ async fn absolute() -> &'static str {
 }
 
 fn main() {
-    let _app: Router = Router::new()
-        .route("/", reexport::route_cors::get(handler).into())
-        .route("/absolute", route_cors::get(absolute).into());
+    let _app: Router = CorsRouter::new()
+        .route("/", reexport::route_cors::get(handler))
+        .route("/absolute", route_cors::get(absolute)).into_router();
 }

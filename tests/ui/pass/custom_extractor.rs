@@ -4,7 +4,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::Router;
-use route_cors::cors;
+use route_cors::{cors, CorsRouter};
 
 struct ApiKey(String);
 
@@ -35,5 +35,5 @@ async fn post(key: Result<ApiKey, StatusCode>, body: String) -> String {
 }
 
 fn main() {
-    let _app: Router = Router::new().route("/me", route_cors::get(whoami).post(post).into());
+    let _app: Router = CorsRouter::new().route("/me", route_cors::get(whoami).post(post)).into_router();
 }

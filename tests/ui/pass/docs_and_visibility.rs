@@ -2,6 +2,7 @@
 //! a module is registered from outside it.
 
 use axum::Router;
+use route_cors::CorsRouter;
 
 mod api {
     use route_cors::cors;
@@ -27,11 +28,10 @@ async fn plain() -> &'static str {
 }
 
 fn main() {
-    let _app: Router = Router::new().route(
+    let _app: Router = CorsRouter::new().route(
         "/users",
         route_cors::get(api::list_users)
             .delete(api::delete_users)
-            .post(route_cors::plain(plain))
-            .into(),
-    );
+            .post(route_cors::plain(plain)),
+    ).into_router();
 }

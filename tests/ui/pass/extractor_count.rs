@@ -3,7 +3,7 @@
 use axum::extract::{Extension, Path, State};
 use axum::http::{HeaderMap, Method, Uri, Version};
 use axum::Router;
-use route_cors::cors;
+use route_cors::{cors, CorsRouter};
 
 #[cors(origins = ["https://app.example.com"])]
 async fn none() -> &'static str {
@@ -50,10 +50,10 @@ async fn sixteen(
 }
 
 fn main() {
-    let _app: Router = Router::new()
-        .route("/none", route_cors::get(none).into())
-        .route("/several/{id}", route_cors::post(several).into())
-        .route("/sixteen", route_cors::post(sixteen).into())
+    let _app: Router = CorsRouter::new()
+        .route("/none", route_cors::get(none))
+        .route("/several/{id}", route_cors::post(several))
+        .route("/sixteen", route_cors::post(sixteen))
         .layer(Extension(7u8))
-        .with_state(String::from("prefix"));
+        .with_state(String::from("prefix")).into_router();
 }

@@ -1,7 +1,7 @@
 //! `credentials`, `private_network` and `max_age`.
 
 use axum::Router;
-use route_cors::cors;
+use route_cors::{cors, CorsRouter};
 
 #[cors(
     origins = ["https://app.example.com"],
@@ -36,23 +36,23 @@ async fn private_network_true() {}
 async fn private_network_false() {}
 
 fn main() {
-    let _app: Router = Router::new()
-        .route("/credentials", route_cors::get(with_credentials).into())
+    let _app: Router = CorsRouter::new()
+        .route("/credentials", route_cors::get(with_credentials))
         .route(
             "/credentials-true",
-            route_cors::get(credentials_true).into(),
+            route_cors::get(credentials_true),
         )
         .route(
             "/credentials-false",
-            route_cors::get(credentials_false).into(),
+            route_cors::get(credentials_false),
         )
-        .route("/private-network", route_cors::get(private_network).into())
+        .route("/private-network", route_cors::get(private_network))
         .route(
             "/private-network-true",
-            route_cors::get(private_network_true).into(),
+            route_cors::get(private_network_true),
         )
         .route(
             "/private-network-false",
-            route_cors::get(private_network_false).into(),
-        );
+            route_cors::get(private_network_false),
+        ).into_router();
 }

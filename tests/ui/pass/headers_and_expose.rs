@@ -1,7 +1,7 @@
 //! `headers` and `expose`: lists, `"*"`, any case.
 
 use axum::Router;
-use route_cors::cors;
+use route_cors::{cors, CorsRouter};
 
 #[cors(
     origins = ["https://app.example.com"],
@@ -20,9 +20,9 @@ async fn any_in_a_list() {}
 async fn none() {}
 
 fn main() {
-    let _app: Router = Router::new()
-        .route("/lists", route_cors::get(lists).into())
-        .route("/any", route_cors::get(any).into())
-        .route("/any-in-a-list", route_cors::get(any_in_a_list).into())
-        .route("/none", route_cors::get(none).into());
+    let _app: Router = CorsRouter::new()
+        .route("/lists", route_cors::get(lists))
+        .route("/any", route_cors::get(any))
+        .route("/any-in-a-list", route_cors::get(any_in_a_list))
+        .route("/none", route_cors::get(none)).into_router();
 }

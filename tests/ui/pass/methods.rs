@@ -1,7 +1,7 @@
 //! Every form `methods` takes, and leaving it out.
 
 use axum::Router;
-use route_cors::cors;
+use route_cors::{cors, CorsRouter};
 
 #[cors(origins = ["https://app.example.com"])]
 async fn routed() {}
@@ -19,10 +19,10 @@ async fn any() {}
 async fn any_in_a_list() {}
 
 fn main() {
-    let _app: Router = Router::new()
-        .route("/routed", route_cors::get(routed).into())
-        .route("/idents", route_cors::post(idents).into())
-        .route("/extension", route_cors::get(extension).into())
-        .route("/any", route_cors::put(any).into())
-        .route("/any-in-a-list", route_cors::patch(any_in_a_list).into());
+    let _app: Router = CorsRouter::new()
+        .route("/routed", route_cors::get(routed))
+        .route("/idents", route_cors::post(idents))
+        .route("/extension", route_cors::get(extension))
+        .route("/any", route_cors::put(any))
+        .route("/any-in-a-list", route_cors::patch(any_in_a_list)).into_router();
 }

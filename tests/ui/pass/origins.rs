@@ -1,7 +1,7 @@
 //! Every form `origins` takes.
 
 use axum::Router;
-use route_cors::cors;
+use route_cors::{cors, CorsRouter};
 
 #[cors(origins = ["https://app.example.com"])]
 async fn one() {}
@@ -28,10 +28,10 @@ async fn any_in_a_list() {}
 async fn subdomains() {}
 
 fn main() {
-    let _app: Router = Router::new()
-        .route("/one", route_cors::get(one).into())
-        .route("/several", route_cors::get(several).into())
-        .route("/any", route_cors::get(any).into())
-        .route("/any-in-a-list", route_cors::get(any_in_a_list).into())
-        .route("/subdomains", route_cors::get(subdomains).into());
+    let _app: Router = CorsRouter::new()
+        .route("/one", route_cors::get(one))
+        .route("/several", route_cors::get(several))
+        .route("/any", route_cors::get(any))
+        .route("/any-in-a-list", route_cors::get(any_in_a_list))
+        .route("/subdomains", route_cors::get(subdomains)).into_router();
 }

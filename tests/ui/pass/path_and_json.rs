@@ -2,7 +2,7 @@
 
 use axum::extract::Path;
 use axum::{Json, Router};
-use route_cors::cors;
+use route_cors::{cors, CorsRouter};
 use serde::{Deserialize, Serialize};
 
 #[derive(Deserialize, Serialize)]
@@ -25,7 +25,7 @@ async fn put_user(Path((team, id)): Path<(String, u32)>, Json(user): Json<User>)
 }
 
 fn main() {
-    let _app: Router = Router::new()
-        .route("/users/{id}", route_cors::get(get_user).into())
-        .route("/teams/{team}/users/{id}", route_cors::put(put_user).into());
+    let _app: Router = CorsRouter::new()
+        .route("/users/{id}", route_cors::get(get_user))
+        .route("/teams/{team}/users/{id}", route_cors::put(put_user)).into_router();
 }

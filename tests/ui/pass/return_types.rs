@@ -3,7 +3,7 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Router;
-use route_cors::cors;
+use route_cors::{cors, CorsRouter};
 
 #[cors(origins = ["https://app.example.com"])]
 async fn unit() {}
@@ -33,10 +33,10 @@ async fn response() -> Response {
 }
 
 fn main() {
-    let _app: Router = Router::new()
-        .route("/unit", route_cors::get(unit).into())
-        .route("/impl", route_cors::get(impl_into_response).into())
-        .route("/result", route_cors::post(result).into())
-        .route("/result-of-impl", route_cors::get(result_of_impl).into())
-        .route("/response", route_cors::delete(response).into());
+    let _app: Router = CorsRouter::new()
+        .route("/unit", route_cors::get(unit))
+        .route("/impl", route_cors::get(impl_into_response))
+        .route("/result", route_cors::post(result))
+        .route("/result-of-impl", route_cors::get(result_of_impl))
+        .route("/response", route_cors::delete(response)).into_router();
 }

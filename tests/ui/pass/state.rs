@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use axum::extract::State;
 use axum::Router;
-use route_cors::cors;
+use route_cors::{cors, CorsRouter};
 
 #[derive(Clone, Default)]
 struct AppState {
@@ -22,10 +22,10 @@ async fn create_user(State(state): State<AppState>, body: String) -> String {
 }
 
 fn main() {
-    let _app: Router = Router::new()
+    let _app: Router = CorsRouter::new()
         .route(
             "/users",
-            route_cors::get(list_users).post(create_user).into(),
+            route_cors::get(list_users).post(create_user),
         )
-        .with_state(AppState::default());
+        .with_state(AppState::default()).into_router();
 }

@@ -1,0 +1,122 @@
+//! The handlers of one path: builders that read like axum's
+//! (`get(a).post(b)`) and record each method's policy beside the axum
+//! `MethodRouter` they build.
+
+use std::fmt;
+
+use axum::routing::{MethodFilter, MethodRouter};
+use http::Method;
+
+use crate::handler::CorsHandler;
+use crate::policy::Policy;
+
+/// The handlers of one path with their policies, for
+/// [`CorsRouter::route`](crate::CorsRouter::route). Start one with [`get`],
+/// [`post`], ...:
+///
+/// ```
+/// use route_cors::{cors, CorsRouter};
+///
+/// #[cors(origins = ["https://app.example.com"], methods = [GET])]
+/// async fn list_users() -> &'static str { "[]" }
+///
+/// #[cors(origins = ["https://admin.example.com"], methods = [POST], credentials)]
+/// async fn create_user(body: String) -> String { body }
+///
+/// let app: axum::Router = CorsRouter::new()
+///     .route("/users", route_cors::get(list_users).post(create_user))
+///     .into_router();
+/// ```
+///
+/// A plain axum `MethodRouter` converts into one whose methods have no
+/// policy of their own. Registering two handlers for one method panics, as
+/// in axum.
+#[must_use = "give it to `CorsRouter::route`"]
+pub struct CorsRoute<S = ()> {
+    pub(crate) router: MethodRouter<S>,
+    /// Each method registered through the builders, with its handler's
+    /// policy (`None` for [`plain`](crate::plain) handlers).
+    pub(crate) methods: Vec<(Method, Option<&'static Policy>)>,
+}
+
+macro_rules! method_fns {
+    ($($name:ident $method:ident;)*) => {
+        $(
+            #[doc = concat!("Starts a path's handlers with a `", stringify!($method), "` one.")]
+            pub fn $name<H, T, S>(handler: H) -> CorsRoute<S>
+            where
+                H: CorsHandler<T, S>,
+                T: 'static,
+                S: Clone + Send + Sync + 'static,
+            {
+                CorsRoute::from(MethodRouter::new()).$name(handler)
+            }
+        )*
+
+        impl<S> CorsRoute<S>
+        where
+            S: Clone + Send + Sync + 'static,
+        {
+            $(
+                #[doc = concat!("Adds the path's `", stringify!($method), "` handler.")]
+                pub fn $name<H, T>(self, handler: H) -> Self
+                where
+                    H: CorsHandler<T, S>,
+                    T: 'static,
+                {
+                    self.add(Method::$method, MethodFilter::$method, handler)
+                }
+            )*
+        }
+    };
+}
+
+method_fns! {
+    get GET;
+    head HEAD;
+    post POST;
+    put PUT;
+    patch PATCH;
+    delete DELETE;
+    options OPTIONS;
+}
+
+impl<S> CorsRoute<S>
+where
+    S: Clone + Send + Sync + 'static,
+{
+    fn add<H, T>(mut self, method: Method, filter: MethodFilter, handler: H) -> Self
+    where
+        H: CorsHandler<T, S>,
+        T: 'static,
+    {
+        let policy = handler.policy();
+        self.router = self.router.on(filter, handler.into_handler());
+        self.methods.push((method, policy));
+        self
+    }
+}
+
+/// A plain axum `MethodRouter`: its methods have no policy of their own, so
+/// the app's default policy decides them.
+impl<S> From<MethodRouter<S>> for CorsRoute<S> {
+    fn from(router: MethodRouter<S>) -> Self {
+        CorsRoute {
+            router,
+            methods: Vec::new(),
+        }
+    }
+}
+
+impl<S> fmt::Debug for CorsRoute<S> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let methods: Vec<(&str, bool)> = self
+            .methods
+            .iter()
+            .map(|(method, policy)| (method.as_str(), policy.is_some()))
+            .collect();
+        f.debug_struct("CorsRoute")
+            .field("methods_with_policy", &methods)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,168 @@
+//! The outermost service: it sees every request before any of the app's
+//! middleware, answers preflights itself, and writes the deciding policy's
+//! headers on whatever response comes back. Every refusal is a `tracing`
+//! event (target `route_cors`, level debug; grants at trace level).
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{ready, Context, Poll};
+
+use axum::extract::Request;
+use axum::response::Response;
+use axum::routing::future::RouteFuture;
+use axum::Router;
+use http::header::ORIGIN;
+use http::HeaderMap;
+use tower_service::Service;
+
+use crate::actual::{self, Outcome};
+use crate::preflight::{self, Refusal};
+use crate::request::{is_preflight, requested_method, requested_method_value};
+use crate::table::{Decision, Table};
+
+/// The app's router behind the table of its routes' policies.
+#[derive(Clone)]
+pub(crate) struct CorsService {
+    pub(crate) table: Arc<Table>,
+    pub(crate) app: Router,
+}
+
+impl Service<Request> for CorsService {
+    type Response = Response;
+    type Error = Infallible;
+    type Future = CorsFuture;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, req: Request) -> CorsFuture {
+        if is_preflight(req.method(), req.headers()) {
+            return self.preflight(req);
+        }
+        let path = req.uri().path();
+        let outcome = match self.table.decide(path, req.method().as_str().as_bytes()) {
+            Decision::Policy(policy) => actual::judge(policy, req.method(), req.headers()),
+            Decision::Refuse => Outcome::Refused,
+            Decision::PassThrough => Outcome::Untouched,
+        };
+        match &outcome {
+            Outcome::Judged(None) | Outcome::Refused if req.headers().contains_key(ORIGIN) => {
+                tracing::debug!(
+                    target: "route_cors",
+                    path,
+                    method = req.method().as_str(),
+                    origin = ?origin(req.headers()),
+                    check = if matches!(outcome, Outcome::Refused) { "method" } else { "origin" },
+                    "actual request gets no grant"
+                );
+            }
+            Outcome::Judged(Some(_)) => tracing::trace!(
+                target: "route_cors",
+                path,
+                method = req.method().as_str(),
+                origin = ?origin(req.headers()),
+                "actual request granted"
+            ),
+            _ => {}
+        }
+        self.forward(req, outcome)
+    }
+}
+
+impl CorsService {
+    fn preflight(&mut self, req: Request) -> CorsFuture {
+        let path = req.uri().path();
+        // A missing, repeated or malformed requested method matches no
+        // handler; whatever decides then refuses it.
+        let method = requested_method(req.headers()).unwrap_or_default();
+        let judged = match self.table.decide(path, method) {
+            Decision::Policy(policy) => preflight::judge(policy, req.headers()),
+            Decision::Refuse => Err(match requested_method_value(req.headers()) {
+                Some(method) => Refusal::Method(method.clone()),
+                None => Refusal::MalformedMethod,
+            }),
+            Decision::PassThrough => return self.forward(req, Outcome::Untouched),
+        };
+        let answer = match judged {
+            Ok(grant) => {
+                tracing::trace!(
+                    target: "route_cors",
+                    path,
+                    method = %String::from_utf8_lossy(method),
+                    origin = ?origin(req.headers()),
+                    "preflight granted"
+                );
+                preflight::grant(grant)
+            }
+            Err(refusal) => {
+                tracing::debug!(
+                    target: "route_cors",
+                    path,
+                    method = %String::from_utf8_lossy(method),
+                    origin = ?origin(req.headers()),
+                    check = refusal.check(),
+                    reason = %refusal,
+                    "preflight refused"
+                );
+                preflight::refuse(&refusal)
+            }
+        };
+        CorsFuture {
+            kind: Kind::Answered {
+                answer: Some(answer),
+            },
+        }
+    }
+
+    fn forward(&mut self, req: Request, outcome: Outcome) -> CorsFuture {
+        CorsFuture {
+            kind: Kind::App {
+                future: self.app.call(req),
+                outcome,
+            },
+        }
+    }
+}
+
+/// The request's `Origin` lines for a log, escaped by `Debug`: a request
+/// value is never written raw.
+fn origin(headers: &HeaderMap) -> Vec<&http::HeaderValue> {
+    headers.get_all(ORIGIN).iter().collect()
+}
+
+pin_project_lite::pin_project! {
+    /// The response: a preflight answer at once, or the app's response with
+    /// the deciding policy's headers.
+    pub(crate) struct CorsFuture {
+        #[pin]
+        kind: Kind,
+    }
+}
+
+pin_project_lite::pin_project! {
+    #[project = KindProj]
+    enum Kind {
+        Answered { answer: Option<Response> },
+        App { #[pin] future: RouteFuture<Infallible>, outcome: Outcome },
+    }
+}
+
+impl Future for CorsFuture {
+    type Output = Result<Response, Infallible>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.project().kind.project() {
+            KindProj::Answered { answer } => Poll::Ready(Ok(answer
+                .take()
+                .expect("a preflight answer is taken once: the future is not polled after Ready"))),
+            KindProj::App { future, outcome } => {
+                let mut res = ready!(future.poll(cx))?;
+                actual::apply(outcome, res.headers_mut());
+                Poll::Ready(Ok(res))
+            }
+        }
+    }
+}
