@@ -906,6 +906,14 @@ impl Checks {
             )],
             |r| r >= 0.95,
         );
+        target(
+            "loopback, per second of server CPU: route-cors / wire floor >= 0.95 (median of the per-round ratios)",
+            vec![(
+                "route-cors / wire floor".to_owned(),
+                socket.cpu_ratio("route-cors", "wire floor"),
+            )],
+            |r| r >= 0.95,
+        );
     }
 }
 

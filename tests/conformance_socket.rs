@@ -5,7 +5,6 @@
 
 #[path = "support/client.rs"]
 mod client;
-#[allow(dead_code)]
 #[path = "support/server.rs"]
 mod server;
 
@@ -871,5 +870,97 @@ async fn every_origin_dependent_answer_varies_on_origin_refusals_included() {
         let what = format!("preflight {method} {path} from {origin}");
         assert_eq!(res.status, status, "{what}");
         assert_varies_on_origin(&res, &what);
+    }
+}
+
+// Explaining refusals (CONFORMANCE.md): the 403 says which check failed,
+// and `RUST_LOG=route_cors=debug` writes each refusal to stderr.
+
+#[tokio::test]
+async fn refused_preflights_name_the_failed_check_in_a_text_plain_body() {
+    let server = start();
+    for (req, reason) in [
+        (
+            preflight(&server, "/users", "http://evil.localhost:8001", "GET"),
+            "origin not allowed",
+        ),
+        (
+            // No handler for PATCH: the global default decides, and it
+            // allows GET and POST.
+            preflight(&server, "/users", "http://global.localhost:8001", "PATCH"),
+            "method PATCH not allowed",
+        ),
+        (
+            preflight(&server, "/users", "http://admin.localhost:8001", "POST")
+                .header("access-control-request-headers", "content-type, x-foo"),
+            "header x-foo not allowed",
+        ),
+    ] {
+        let res = send(req.body(Body::empty()).unwrap()).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{reason}");
+        assert_eq!(res.headers["content-type"], "text/plain; charset=utf-8");
+        assert_eq!(res.body, reason);
+        assert!(
+            !res.body.contains("localhost"),
+            "the origin is never repeated"
+        );
+        assert_absent(&res, "access-control-allow-origin");
+    }
+}
+
+#[tokio::test]
+async fn with_rust_log_debug_each_refusal_is_written_to_stderr_with_path_method_origin_and_check() {
+    let server = ConformanceServer::start_logging(Duration::from_secs(30), "route_cors=debug")
+        .unwrap_or_else(|e| panic!("{e}"));
+    let req = preflight(&server, "/users", "http://admin.localhost:8001", "POST")
+        .header("access-control-request-headers", "content-type, x-foo")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(send(req).await.status, StatusCode::FORBIDDEN);
+    let res = send(actual(
+        &server,
+        "GET",
+        "/users",
+        "http://evil.localhost:8001",
+    ))
+    .await;
+    assert_absent(&res, "access-control-allow-origin");
+
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let (preflight_line, actual_line) = loop {
+        let lines = server.stderr();
+        let find = |needle: &str| lines.iter().find(|l| l.contains(needle)).cloned();
+        if let (Some(p), Some(a)) = (
+            find("preflight refused"),
+            find("actual request gets no grant"),
+        ) {
+            break (p, a);
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no refusal events on stderr: {lines:#?}"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    for field in [
+        "route_cors",
+        "path=\"/users\"",
+        "method=POST",
+        "admin.localhost:8001",
+        "check=\"header\"",
+        "header x-foo not allowed",
+    ] {
+        assert!(
+            preflight_line.contains(field),
+            "{field} in {preflight_line}"
+        );
+    }
+    for field in [
+        "path=\"/users\"",
+        "method=\"GET\"",
+        "evil.localhost:8001",
+        "check=\"origin\"",
+    ] {
+        assert!(actual_line.contains(field), "{field} in {actual_line}");
     }
 }

@@ -34,9 +34,9 @@ impl Config {
     pub fn full() -> Self {
         Config {
             connections: 32,
-            rounds: 7,
-            slice_requests: 400_000,
-            slice_time: Duration::from_secs(2),
+            rounds: 31,
+            slice_requests: 200_000,
+            slice_time: Duration::from_millis(500),
             warmup_time: Duration::from_millis(500),
         }
     }
@@ -52,40 +52,70 @@ impl Config {
     }
 }
 
-/// Requests per second of each server, round by round.
+/// What one slice of load on one server gave.
+#[derive(Clone, Copy)]
+struct Sample {
+    /// Responses per second of wall-clock time.
+    wall: f64,
+    /// Responses per second of the server thread's own CPU time: what one
+    /// core sustains, whatever else the machine ran meanwhile.
+    cpu: f64,
+}
+
+/// Each server's samples, round by round.
 pub struct Report {
     names: Vec<&'static str>,
     /// `rounds[r][s]`: server `s` in round `r`.
-    rounds: Vec<Vec<f64>>,
+    rounds: Vec<Vec<Sample>>,
 }
 
 impl Report {
-    /// The median, over the rounds, of `a`'s requests/s over `b`'s in the
-    /// same round.
-    pub fn ratio(&self, a: &str, b: &str) -> f64 {
-        let index = |name: &str| {
-            self.names
-                .iter()
-                .position(|n| *n == name)
-                .expect("a server of the run")
-        };
-        let (a, b) = (index(a), index(b));
-        median(
+    fn index(&self, name: &str) -> usize {
+        self.names
+            .iter()
+            .position(|n| *n == name)
+            .expect("a server of the run")
+    }
+
+    /// The per-round ratios of `a`'s figure over `b`'s: (lower quartile,
+    /// median, upper quartile).
+    fn ratios(&self, a: &str, b: &str, figure: fn(Sample) -> f64) -> [f64; 3] {
+        let (a, b) = (self.index(a), self.index(b));
+        quartiles(
             self.rounds
                 .iter()
-                .map(|round| round[a] / round[b])
+                .map(|round| figure(round[a]) / figure(round[b]))
                 .collect(),
         )
     }
 
-    fn median_of(&self, server: usize) -> f64 {
-        median(self.rounds.iter().map(|round| round[server]).collect())
+    /// The median, over the rounds, of `a`'s wall-clock requests/s over
+    /// `b`'s in the same round.
+    pub fn ratio(&self, a: &str, b: &str) -> f64 {
+        self.ratios(a, b, |s| s.wall)[1]
+    }
+
+    /// The same, per second of the server thread's CPU time.
+    pub fn cpu_ratio(&self, a: &str, b: &str) -> f64 {
+        self.ratios(a, b, |s| s.cpu)[1]
     }
 }
 
-fn median(mut values: Vec<f64>) -> f64 {
+fn quartiles(mut values: Vec<f64>) -> [f64; 3] {
     values.sort_by(f64::total_cmp);
-    values[values.len() / 2]
+    let at = |q: f64| values[((values.len() - 1) as f64 * q).round() as usize];
+    [at(0.25), at(0.5), at(0.75)]
+}
+
+/// Nanoseconds the thread `tid` of this process has run, from the
+/// scheduler's statistics.
+fn cpu_nanos(tid: &str) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/self/task/{tid}/schedstat"))
+        .expect("Linux's /proc/<pid>/task/<tid>/schedstat");
+    stat.split_whitespace()
+        .next()
+        .and_then(|ns| ns.parse().ok())
+        .expect("the time on CPU")
 }
 
 /// Serves every router on one thread, loads them in turn from this one,
@@ -95,6 +125,13 @@ pub fn run(servers: Vec<(&'static str, Router)>, request: &[u8], config: &Config
     let (addrs_tx, addrs_rx) = std::sync::mpsc::channel();
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let server_thread = std::thread::spawn(move || {
+        // `<pid>/task/<tid>`: every server runs on this thread.
+        let link = std::fs::read_link("/proc/thread-self").expect("Linux's /proc/thread-self");
+        let tid = link
+            .file_name()
+            .and_then(|tid| tid.to_str())
+            .expect("a thread id")
+            .to_owned();
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -108,12 +145,14 @@ pub fn run(servers: Vec<(&'static str, Router)>, request: &[u8], config: &Config
                 addrs.push(listener.local_addr().expect("a bound address"));
                 tokio::spawn(async move { axum::serve(listener, app).await });
             }
-            addrs_tx.send(addrs).expect("the load generator waits");
+            addrs_tx
+                .send((tid, addrs))
+                .expect("the load generator waits");
             // Dropping the runtime afterwards ends the servers.
             let _ = stop_rx.await;
         });
     });
-    let addrs: Vec<SocketAddr> = addrs_rx.recv().expect("the servers' addresses");
+    let (tid, addrs): (String, Vec<SocketAddr>) = addrs_rx.recv().expect("the servers' addresses");
 
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -122,7 +161,7 @@ pub fn run(servers: Vec<(&'static str, Router)>, request: &[u8], config: &Config
     let request: Arc<[u8]> = request.into();
 
     println!(
-        "{} keep-alive connections, one request in flight on each; {} rounds, servers in rotating order, each slice at most {} requests or {:?}; after a {:?} warm-up slice each",
+        "{} keep-alive connections, one request in flight on each; {} rounds, servers in rotating order, each slice at most {} requests or {:?}; after a {:?} warm-up slice each. Servers on one thread, the load generator on another.",
         config.connections, config.rounds, config.slice_requests, config.slice_time, config.warmup_time
     );
     println!();
@@ -161,9 +200,16 @@ pub fn run(servers: Vec<(&'static str, Router)>, request: &[u8], config: &Config
     }
     let mut rounds = Vec::new();
     for r in 0..config.rounds {
-        let mut round = vec![0.0; addrs.len()];
+        let mut round = vec![
+            Sample {
+                wall: 0.0,
+                cpu: 0.0
+            };
+            addrs.len()
+        ];
         for k in 0..addrs.len() {
             let s = (r + k) % addrs.len();
+            let cpu_before = cpu_nanos(&tid);
             let (done, elapsed) = rt.block_on(slice(
                 addrs[s],
                 &request,
@@ -171,7 +217,11 @@ pub fn run(servers: Vec<(&'static str, Router)>, request: &[u8], config: &Config
                 config.slice_requests,
                 config.slice_time,
             ));
-            round[s] = done as f64 / elapsed.as_secs_f64();
+            let cpu = (cpu_nanos(&tid) - cpu_before) as f64 / 1e9;
+            round[s] = Sample {
+                wall: done as f64 / elapsed.as_secs_f64(),
+                cpu: done as f64 / cpu,
+            };
         }
         rounds.push(round);
     }
@@ -179,30 +229,27 @@ pub fn run(servers: Vec<(&'static str, Router)>, request: &[u8], config: &Config
     server_thread.join().expect("the server thread");
 
     let report = Report { names, rounds };
-    print!("| server | requests/s (median) | min | max |");
-    println!();
+    println!("| server | requests/s, median (quartiles) | per second of server CPU, median (quartiles) | server CPU per request, median |");
     println!("|---|---|---|---|");
     for (s, name) in report.names.iter().enumerate() {
-        let values: Vec<f64> = report.rounds.iter().map(|round| round[s]).collect();
-        let min = values.iter().copied().fold(f64::INFINITY, f64::min);
-        let max = values.iter().copied().fold(0.0, f64::max);
+        let wall = quartiles(report.rounds.iter().map(|round| round[s].wall).collect());
+        let cpu = quartiles(report.rounds.iter().map(|round| round[s].cpu).collect());
         println!(
-            "| {name} | {:.0} | {min:.0} | {max:.0} |",
-            report.median_of(s)
+            "| {name} | {:.0} ({:.0} to {:.0}) | {:.0} ({:.0} to {:.0}) | {:.2} us |",
+            wall[1],
+            wall[0],
+            wall[2],
+            cpu[1],
+            cpu[0],
+            cpu[2],
+            1e6 / cpu[1],
         );
     }
     println!();
-    println!("Round by round (requests/s; each round starts one server further on):");
+    println!("Ratios, the median (quartiles) over the rounds of the ratio within a round:");
     println!();
-    println!("| round | {} |", report.names.join(" | "));
-    println!("|---|{}", "---|".repeat(report.names.len()));
-    for (r, round) in report.rounds.iter().enumerate() {
-        let cells: Vec<String> = round.iter().map(|rps| format!("{rps:.0}")).collect();
-        println!("| {} | {} |", r + 1, cells.join(" | "));
-    }
-    println!();
-    println!("Ratios of requests/s, median over the rounds of the ratio within a round:");
-    println!();
+    println!("| ratio | requests/s | per second of server CPU |");
+    println!("|---|---|---|");
     for (a, b) in [
         ("route-cors", "wire floor"),
         ("route-cors", "no CORS"),
@@ -210,7 +257,12 @@ pub fn run(servers: Vec<(&'static str, Router)>, request: &[u8], config: &Config
         ("tower-http", "wire floor"),
         ("route-cors", "tower-http"),
     ] {
-        println!("- {a} / {b}: {:.3}", report.ratio(a, b));
+        let wall = report.ratios(a, b, |s| s.wall);
+        let cpu = report.ratios(a, b, |s| s.cpu);
+        println!(
+            "| {a} / {b} | {:.3} ({:.3} to {:.3}) | {:.3} ({:.3} to {:.3}) |",
+            wall[1], wall[0], wall[2], cpu[1], cpu[0], cpu[2]
+        );
     }
     println!();
     report

@@ -12,6 +12,15 @@ async fn main() {
     // `/boom` panics on every request, on purpose: one line each on stderr,
     // not a backtrace.
     std::panic::set_hook(Box::new(|info| eprintln!("handler panicked: {info}")));
+    // `RUST_LOG=route_cors=debug` writes route-cors's events to stderr: each
+    // refusal with its path, method, origin and failed check.
+    if std::env::var_os("RUST_LOG").is_some() {
+        tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_writer(std::io::stderr)
+            .with_ansi(false)
+            .init();
+    }
     let port: u16 = match std::env::var("PORT") {
         Ok(port) => match port.parse() {
             Ok(port) => port,

@@ -3,11 +3,13 @@
 //! process, and a tiny page server whose origins the browser runs fetches
 //! from.
 
+#![allow(dead_code)]
+
 use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
+use std::sync::{mpsc, Arc, Mutex};
 use std::time::Duration;
 
 /// A port that was free a moment ago on 127.0.0.1.
@@ -51,21 +53,59 @@ pub fn conformance_binary() -> Result<PathBuf, String> {
 pub struct ConformanceServer {
     child: Child,
     port: u16,
+    /// What it wrote to stderr, when started with [`start_logging`].
+    ///
+    /// [`start_logging`]: ConformanceServer::start_logging
+    stderr: Arc<Mutex<Vec<String>>>,
 }
 
 impl ConformanceServer {
     /// Starts the built conformance example on a free port and waits for its
     /// `listening on` line.
     pub fn start(timeout: Duration) -> Result<Self, String> {
+        Self::spawn(timeout, None)
+    }
+
+    /// The same, with `RUST_LOG` set and its stderr kept for [`stderr`].
+    ///
+    /// [`stderr`]: ConformanceServer::stderr
+    pub fn start_logging(timeout: Duration, rust_log: &str) -> Result<Self, String> {
+        Self::spawn(timeout, Some(rust_log))
+    }
+
+    /// Every line written to stderr so far (with [`start_logging`]).
+    ///
+    /// [`start_logging`]: ConformanceServer::start_logging
+    pub fn stderr(&self) -> Vec<String> {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    fn spawn(timeout: Duration, rust_log: Option<&str>) -> Result<Self, String> {
         let binary = conformance_binary()?;
         let port = free_port();
-        let mut child = Command::new(&binary)
+        let mut command = Command::new(&binary);
+        command
             .env("PORT", port.to_string())
+            .env_remove("RUST_LOG")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
+            .stderr(Stdio::inherit());
+        if let Some(rust_log) = rust_log {
+            command.env("RUST_LOG", rust_log).stderr(Stdio::piped());
+        }
+        let mut child = command
             .spawn()
             .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
+        let stderr = Arc::new(Mutex::new(Vec::new()));
+        if let Some(pipe) = child.stderr.take() {
+            let kept = Arc::clone(&stderr);
+            std::thread::spawn(move || {
+                for line in BufReader::new(pipe).lines() {
+                    let Ok(line) = line else { break };
+                    kept.lock().unwrap().push(line);
+                }
+            });
+        }
         let stdout = child.stdout.take().expect("stdout is piped");
         let (lines, first) = mpsc::channel();
         // Reads every line so the server never blocks on a full pipe.
@@ -75,7 +115,11 @@ impl ConformanceServer {
                 let _ = lines.send(line);
             }
         });
-        let mut server = ConformanceServer { child, port };
+        let mut server = ConformanceServer {
+            child,
+            port,
+            stderr,
+        };
         let expected = format!("listening on http://127.0.0.1:{port}");
         loop {
             match first.recv_timeout(timeout) {
