@@ -3,8 +3,8 @@
 pub use route_cors_macros::cors;
 pub use route_cors_runtime::{
     delete, get, head, is_preflight, options, patch, plain, post, put, CorsHandler, CorsRoute,
-    CorsRouter, Key, Plain, Policy, PolicyBuilder, PolicyError, Rule, Violation,
-    MAX_REQUEST_HEADERS_LEN,
+    CorsRouter, HandlerPolicy, Key, Plain, Policies, PoliciesError, Policy, PolicyBuilder,
+    PolicyError, PolicySet, Problem, Rule, Violation, MAX_REQUEST_HEADERS_LEN,
 };
 
 #[cfg(feature = "serde")]
@@ -15,5 +15,5 @@ pub use route_cors_runtime::PolicyConfig;
 pub mod __private {
     pub use axum;
     pub use route_cors_runtime::__private::{compiled, InvalidHandler};
-    pub use route_cors_runtime::{CorsHandler, Policy};
+    pub use route_cors_runtime::{CorsHandler, HandlerPolicy, Policy};
 }

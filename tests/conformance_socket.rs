@@ -964,3 +964,225 @@ async fn with_rust_log_debug_each_refusal_is_written_to_stderr_with_path_method_
         assert!(actual_line.contains(field), "{field} in {actual_line}");
     }
 }
+
+// Run-time policies (CONFORMANCE.md): `/partner` under the policy named
+// `partner`, `CORS_CONFIG`, and `SIGHUP`.
+
+/// A file of its own for one test, removed when dropped.
+struct ConfigFile(std::path::PathBuf);
+
+impl ConfigFile {
+    fn new(name: &str, json: &str) -> Self {
+        let path =
+            std::env::temp_dir().join(format!("route-cors-{name}-{}.json", std::process::id()));
+        std::fs::write(&path, json).unwrap();
+        ConfigFile(path)
+    }
+
+    fn write(&self, json: &str) {
+        std::fs::write(&self.0, json).unwrap();
+    }
+
+    fn path(&self) -> &str {
+        self.0.to_str().unwrap()
+    }
+}
+
+impl Drop for ConfigFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+async fn partner_grant(server: &ConformanceServer, origin: &str) -> Option<String> {
+    let res = send(actual(server, "GET", "/partner", origin)).await;
+    assert_eq!(res.body, "partner");
+    res.headers
+        .get("access-control-allow-origin")
+        .map(|v| v.to_str().unwrap().to_owned())
+}
+
+#[tokio::test]
+async fn partner_gets_the_built_in_partner_policy_without_cors_config() {
+    let server = start();
+    assert_eq!(
+        partner_grant(&server, "http://admin.localhost:8001")
+            .await
+            .as_deref(),
+        Some("http://admin.localhost:8001")
+    );
+    assert_eq!(
+        partner_grant(&server, "http://app.localhost:8001").await,
+        None
+    );
+    assert_eq!(
+        partner_grant(&server, "http://global.localhost:8001").await,
+        None
+    );
+    let req = preflight(&server, "/partner", "http://admin.localhost:8001", "GET")
+        .body(Body::empty())
+        .unwrap();
+    let res = send(req).await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT);
+    res.assert_cors(&[
+        ("access-control-allow-origin", "http://admin.localhost:8001"),
+        ("access-control-allow-methods", "GET"),
+        ("vary", PREFLIGHT_VARY_LINE),
+    ]);
+}
+
+const PREFLIGHT_VARY_LINE: &str = "origin, access-control-request-method, access-control-request-headers, access-control-request-private-network";
+
+#[tokio::test]
+async fn sighup_reloads_default_and_partner_together_and_refuses_an_invalid_file() {
+    let config = ConfigFile::new(
+        "reload",
+        r#"{"partner": {"origins": ["http://app.localhost:8001"]}}"#,
+    );
+    let server = ConformanceServer::start_with_env(
+        Duration::from_secs(30),
+        &[("CORS_CONFIG", config.path())],
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        partner_grant(&server, "http://app.localhost:8001")
+            .await
+            .as_deref(),
+        Some("http://app.localhost:8001")
+    );
+    // The default the file leaves out is the built-in one.
+    let res = send(actual(
+        &server,
+        "GET",
+        "/plain",
+        "http://global.localhost:8001",
+    ))
+    .await;
+    assert_eq!(
+        res.headers["access-control-allow-origin"],
+        "http://global.localhost:8001"
+    );
+
+    config.write(
+        r#"{"default": {"origins": ["http://app.localhost:8001"]},
+            "partner": {"origins": ["http://admin.localhost:8001"]},
+            "unused": {"origins": ["https://unused.example.com"]}}"#,
+    );
+    server.hang_up();
+    server
+        .wait_for_stderr("reloaded", Duration::from_secs(5))
+        .unwrap_or_else(|lines| panic!("no reload line: {lines:#?}"));
+    assert_eq!(
+        partner_grant(&server, "http://admin.localhost:8001")
+            .await
+            .as_deref(),
+        Some("http://admin.localhost:8001")
+    );
+    assert_eq!(
+        partner_grant(&server, "http://app.localhost:8001").await,
+        None
+    );
+    let res = send(actual(
+        &server,
+        "GET",
+        "/plain",
+        "http://app.localhost:8001",
+    ))
+    .await;
+    assert_eq!(
+        res.headers["access-control-allow-origin"],
+        "http://app.localhost:8001"
+    );
+    let res = send(actual(
+        &server,
+        "GET",
+        "/plain",
+        "http://global.localhost:8001",
+    ))
+    .await;
+    assert_absent(&res, "access-control-allow-origin");
+    // Routes with their own policy did not change.
+    let res = send(actual(
+        &server,
+        "GET",
+        "/users",
+        "http://app.localhost:8001",
+    ))
+    .await;
+    assert_eq!(
+        res.headers["access-control-allow-origin"],
+        "http://app.localhost:8001"
+    );
+
+    config.write(r#"{"partner": {"origins": ["http://evil.localhost:8001/"], "max_age": 100000}}"#);
+    server.hang_up();
+    let refused = server
+        .wait_for_stderr("refused", Duration::from_secs(5))
+        .unwrap_or_else(|lines| panic!("no refusal line: {lines:#?}"));
+    let all = server.stderr().join("\n");
+    assert!(all.contains("[origin-trailing-slash]"), "{refused}\n{all}");
+    assert!(all.contains("[max-age-too-large]"), "{all}");
+    // The policies in force stay, and the server keeps serving.
+    assert_eq!(
+        partner_grant(&server, "http://admin.localhost:8001")
+            .await
+            .as_deref(),
+        Some("http://admin.localhost:8001")
+    );
+    assert_eq!(
+        partner_grant(&server, "http://evil.localhost:8001").await,
+        None
+    );
+}
+
+#[tokio::test]
+async fn sighup_without_cors_config_reloads_nothing_and_says_so() {
+    let server = ConformanceServer::start_with_env(Duration::from_secs(30), &[])
+        .unwrap_or_else(|e| panic!("{e}"));
+    server.hang_up();
+    let line = server
+        .wait_for_stderr("CORS_CONFIG", Duration::from_secs(5))
+        .unwrap_or_else(|lines| panic!("nothing said: {lines:#?}"));
+    assert!(line.contains("nothing to reload"), "{line}");
+    assert_eq!(
+        partner_grant(&server, "http://admin.localhost:8001")
+            .await
+            .as_deref(),
+        Some("http://admin.localhost:8001")
+    );
+}
+
+#[test]
+fn an_invalid_cors_config_at_start_up_prints_every_broken_rule_and_exits_1() {
+    let config = ConfigFile::new(
+        "invalid",
+        r#"{"default": {"origins": ["HTTP://App.localhost:8001"]},
+            "partner": {"origins": "*", "credentials": true, "methods": ["get"]}}"#,
+    );
+    let (code, stderr) =
+        server::run_to_exit(&[("CORS_CONFIG", config.path())], Duration::from_secs(30))
+            .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(code, Some(1), "{stderr}");
+    for rule in [
+        "[origin-uppercase]",
+        "[any-origin-with-credentials]",
+        "[method-lowercase]",
+    ] {
+        assert!(stderr.contains(rule), "{rule} in {stderr}");
+    }
+    for broken in [r#"{"partner": "#, "{not json"] {
+        config.write(broken);
+        let (code, stderr) =
+            server::run_to_exit(&[("CORS_CONFIG", config.path())], Duration::from_secs(30))
+                .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(code, Some(1), "{stderr}");
+        assert!(stderr.contains("not a JSON object"), "{stderr}");
+    }
+    let (code, stderr) = server::run_to_exit(
+        &[("CORS_CONFIG", "/nonexistent/route-cors.json")],
+        Duration::from_secs(30),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("cannot read CORS_CONFIG"), "{stderr}");
+}

@@ -405,3 +405,123 @@ async fn the_policy_of_a_handler_is_readable() {
 fn two_handlers_for_one_method_panic_at_start_up_as_in_axum() {
     let _: CorsRoute<AppState> = route_cors::get(greet).get(greet);
 }
+
+#[cors(origins = ["https://admin.example.com"])]
+async fn api_not_found() -> (StatusCode, &'static str) {
+    (StatusCode::NOT_FOUND, "no such api")
+}
+
+#[cors(origins = "*")]
+async fn site_not_found() -> (StatusCode, &'static str) {
+    (StatusCode::NOT_FOUND, "no such page")
+}
+
+/// axum gives the paths under a nested router that match none of its routes
+/// to that router's fallback; its policy, not the outer fallback's, decides.
+#[tokio::test]
+async fn a_nested_routers_fallback_decides_the_unmatched_paths_under_its_prefix() {
+    let api = CorsRouter::new()
+        .route("/items/{id}", route_cors::get(item))
+        .fallback(api_not_found);
+    let app = CorsRouter::new()
+        .nest("/api", api)
+        .fallback(site_not_found)
+        .into_router();
+    let res = send(app.clone(), get_from("/api/nope", ADMIN)).await;
+    assert_eq!(body_text_of(res, ADMIN).await, "no such api");
+    let res = send(app.clone(), get_from("/api/nope", "https://evil.example")).await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_cors(&res, &[("vary", "origin")]);
+    let res = send(app, get_from("/nope", "https://evil.example")).await;
+    assert_cors(
+        &res,
+        &[("access-control-allow-origin", "*"), ("vary", "origin")],
+    );
+    assert_eq!(body_text(res).await, "no such page");
+}
+
+/// Two routers share `/x`, each with its own default: a method registered
+/// through the builders is decided by the default of the router that
+/// registered it; the methods of a plain `MethodRouter` on the shared path,
+/// which the table cannot see, by the app's default, never the other
+/// router's.
+#[tokio::test]
+async fn methods_on_a_shared_path_keep_the_default_of_the_router_that_registered_them() {
+    const PARTNER: &str = "https://partner.example.com";
+    let partner = CorsRouter::new()
+        .route("/x", route_cors::get(plain(|| async { "partner get" })))
+        .default_policy(
+            Policy::builder()
+                .origins([PARTNER])
+                .methods(["GET", "POST"])
+                .credentials(true)
+                .build()
+                .unwrap(),
+        );
+    let app = CorsRouter::new()
+        .merge(partner)
+        .route("/x", post(|| async { "site post" }))
+        .default_policy(default_policy())
+        .into_router();
+    let res = send(app.clone(), get_from("/x", PARTNER)).await;
+    assert_cors(
+        &res,
+        &[
+            ("access-control-allow-origin", PARTNER),
+            ("access-control-allow-credentials", "true"),
+            ("vary", "origin"),
+        ],
+    );
+    let post_from = |origin: &str| {
+        http::Request::post("/x")
+            .header("origin", origin)
+            .body(Body::empty())
+            .unwrap()
+    };
+    let res = send(app.clone(), post_from(PARTNER)).await;
+    assert_cors(&res, &[("vary", "origin")]);
+    let res = send(app, post_from(GLOBAL)).await;
+    assert_cors(
+        &res,
+        &[("access-control-allow-origin", GLOBAL), ("vary", "origin")],
+    );
+}
+
+/// What axum merges, the table merges too: a path given by `route` and by
+/// a nested router's `/`, or by two nested routers.
+#[tokio::test]
+async fn a_path_given_by_route_and_by_a_nested_router_is_merged_as_axum_merges_it() {
+    let app = CorsRouter::new()
+        .route("/api", route_cors::get(item_free))
+        .nest(
+            "/api",
+            CorsRouter::new().route("/", post(|| async { "posted" })),
+        )
+        .default_policy(default_policy())
+        .into_router();
+    let res = send(app.clone(), get_from("/api", APP)).await;
+    assert_eq!(body_text_of(res, APP).await, "thing");
+    let req = http::Request::post("/api")
+        .header("origin", GLOBAL)
+        .body(Body::empty())
+        .unwrap();
+    let res = send(app, req).await;
+    assert_eq!(body_text_of(res, GLOBAL).await, "posted");
+}
+
+/// `nest_service` at a prefix with a trailing slash covers exactly the
+/// paths axum gives it: `/files/...`, not `/files`.
+#[tokio::test]
+async fn a_service_nested_with_a_trailing_slash_covers_the_paths_axum_gives_it() {
+    let files: Router = Router::new().route("/a", get(|| async { "file a" }));
+    let app = CorsRouter::new()
+        .nest_service("/files/", files)
+        .fallback(not_found)
+        .default_policy(default_policy())
+        .into_router();
+    let res = send(app.clone(), get_from("/files/a", GLOBAL)).await;
+    assert_eq!(body_text_of(res, GLOBAL).await, "file a");
+    // `/files` is not the service's: the fallback and its policy answer.
+    let res = send(app, get_from("/files", APP)).await;
+    assert_eq!(body_text_of(res, APP).await, "nothing here");
+}

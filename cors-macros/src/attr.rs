@@ -11,7 +11,7 @@ use syn::token::{Brace, Bracket, Paren};
 use syn::{Expr, ExprLit, Lit, MacroDelimiter, Meta, MetaList, MetaNameValue, Path, Token, UnOp};
 
 use crate::ctxt::{with_help, Ctxt};
-use crate::symbol::CRATE;
+use crate::symbol::{CRATE, POLICY};
 
 /// A value, with the tokens it was written as: an error about it covers all
 /// of them (`-1`, not just `-`).
@@ -57,6 +57,13 @@ pub struct Attr {
     pub max_age: Option<Written<i128>>,
     pub private_network: Option<Written<bool>>,
     pub krate: Option<syn::Path>,
+    /// Whether `policy` was given, even with a name that could not be used.
+    pub policy_given: bool,
+    /// `policy = "name"`, with the name's literal, when the name is valid.
+    pub policy: Option<syn::LitStr>,
+    /// The policy keys given, by the tokens of their names: with `policy`,
+    /// each is an error of its own.
+    pub keys_given: Vec<(Key, Path)>,
     /// Keys the user gave, or evidently meant, whose value could not be read
     /// whole: a misspelled key, a missing value, a list element that is not a
     /// string. Rules about such a key's whole value (missing, empty, `*` with
@@ -128,14 +135,20 @@ pub fn parse(args: TokenStream, cx: &mut Ctxt) -> Attr {
             attr.krate = parse_crate(&meta, cx);
             continue;
         }
+        if ident == POLICY {
+            attr.policy_given = true;
+            attr.policy = parse_policy_name(&meta, cx);
+            continue;
+        }
         let Some(key) = Key::from_name(&ident) else {
-            let suggestion = suggest(&ident, &[CRATE]);
+            let suggestion = suggest(&ident, &[CRATE, POLICY]);
             attr.incomplete.extend(suggestion.and_then(Key::from_name));
             let help = suggestion.map(|k| format!("did you mean `{k}`?"));
             let message = with_help(format!("unknown key `{ident}`"), help.as_deref());
             cx.error_spanned_by(path, message);
             continue;
         };
+        attr.keys_given.push((key, path.clone()));
         let errors_before = cx.error_count();
         match key {
             Key::Origins => attr.origins = list_value(key, &meta, false, cx),
@@ -348,4 +361,35 @@ fn parse_crate(meta: &Meta, cx: &mut Ctxt) -> Option<syn::Path> {
             None
         }
     }
+}
+
+/// `policy = "name"`: the literal, its name checked by the rules shared with
+/// the runtime.
+fn parse_policy_name(meta: &Meta, cx: &mut Ctxt) -> Option<syn::LitStr> {
+    let example = "\"partner\"";
+    let value = match meta {
+        Meta::NameValue(nv) => &nv.value,
+        _ => {
+            let help = format!("write `{POLICY} = {example}`");
+            cx.error_spanned_by(
+                meta,
+                with_help(format!("`{POLICY}` needs a name"), Some(&help)),
+            );
+            return None;
+        }
+    };
+    let Expr::Lit(ExprLit {
+        lit: Lit::Str(name),
+        ..
+    }) = value
+    else {
+        let help = format!("write `{POLICY} = {example}`");
+        cx.error_spanned_by(value, with_help("a policy name is a string", Some(&help)));
+        return None;
+    };
+    if let Err(violation) = route_cors_rules::name::check_policy_name(&name.value()) {
+        cx.error_spanned_by(name, with_help(violation.rule, violation.help.as_deref()));
+        return None;
+    }
+    Some(name.clone())
 }

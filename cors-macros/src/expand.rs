@@ -11,11 +11,12 @@ use syn::spanned::Spanned;
 use syn::ReturnType;
 
 use crate::handler::Handler;
+use crate::validate::Checked;
 
-/// The whole expansion. `policy` is `None` when the attribute had errors: the
-/// handler is still written, with a policy that allows nothing, so that the
-/// only errors are the attribute's own.
-pub fn expand(handler: &Handler, policy: Option<&ValidPolicy>, krate: &syn::Path) -> TokenStream {
+/// The whole expansion. When the attribute had errors the handler is still
+/// written, with a policy that allows nothing, so that the only errors are
+/// the attribute's own.
+pub fn expand(handler: &Handler, policy: &Checked, krate: &syn::Path) -> TokenStream {
     let item = &handler.item;
     let vis = &item.vis;
     let name = &item.sig.ident;
@@ -33,7 +34,34 @@ pub fn expand(handler: &Handler, policy: Option<&ValidPolicy>, krate: &syn::Path
     let call = call_fn(item);
 
     let private = quote!(#krate::__private);
-    let policy_expr = policy.map_or_else(|| deny_all(&private), |p| policy_tokens(p, &private));
+    let (handler_policy, policy_fn) = match policy {
+        Checked::Named(Some(name)) => (
+            quote!(#private::HandlerPolicy::Named(#name)),
+            quote! {
+                /// The name of the run-time policy that decides the handler's
+                /// CORS headers.
+                #vis fn policy_name() -> &'static str {
+                    #name
+                }
+            },
+        ),
+        Checked::Static(valid) => {
+            let policy_expr = valid
+                .as_ref()
+                .map_or_else(|| deny_all(&private), |p| policy_tokens(p, &private));
+            (
+                quote!(#private::HandlerPolicy::Static(#name::policy())),
+                quote! {
+                    /// The handler's CORS policy, checked at compile time.
+                    #vis fn policy() -> &'static #private::Policy {
+                        static POLICY: #private::Policy = #policy_expr;
+                        &POLICY
+                    }
+                },
+            )
+        }
+        Checked::Named(None) => (quote!(#private::HandlerPolicy::None), quote!()),
+    };
 
     let m = format_ident!("__M");
     let s = format_ident!("__S");
@@ -76,11 +104,7 @@ pub fn expand(handler: &Handler, policy: Option<&ValidPolicy>, krate: &syn::Path
             #(#others)*
             #call
 
-            /// The handler's CORS policy, checked at compile time.
-            #vis fn policy() -> &'static #private::Policy {
-                static POLICY: #private::Policy = #policy_expr;
-                &POLICY
-            }
+            #policy_fn
         }
 
         impl<#params> #private::CorsHandler<#args, #s> for #name
@@ -88,8 +112,8 @@ pub fn expand(handler: &Handler, policy: Option<&ValidPolicy>, krate: &syn::Path
             #bounds
             #s: ::core::marker::Send + ::core::marker::Sync + 'static,
         {
-            fn policy(&self) -> ::core::option::Option<&'static #private::Policy> {
-                ::core::option::Option::Some(#name::policy())
+            fn policy(&self) -> #private::HandlerPolicy {
+                #handler_policy
             }
 
             fn into_handler(self) -> #handler_ty {
@@ -122,8 +146,8 @@ pub fn invalid(handler: &Handler, krate: &syn::Path) -> TokenStream {
         }
 
         impl<__S> #private::CorsHandler<((),), __S> for #name {
-            fn policy(&self) -> ::core::option::Option<&'static #private::Policy> {
-                ::core::option::Option::None
+            fn policy(&self) -> #private::HandlerPolicy {
+                #private::HandlerPolicy::None
             }
 
             fn into_handler(self) -> impl #private::axum::handler::Handler<((),), __S> {

@@ -23,7 +23,7 @@ pub fn cors(args: TokenStream, item: TokenStream) -> TokenStream {
     let mut cx = ctxt::Ctxt::default();
     let attr = attr::parse(args.into(), &mut cx);
     // Checked whatever the item is, so that every mistake shows at once.
-    let policy = validate::validate(&attr, &mut cx);
+    let policy = validate::check(&attr, &mut cx);
     let item: proc_macro2::TokenStream = item.into();
     let item_fn = match syn::parse2::<syn::ItemFn>(item.clone()) {
         Ok(item_fn) => item_fn,
@@ -52,7 +52,7 @@ pub fn cors(args: TokenStream, item: TokenStream) -> TokenStream {
         };
         return quote!(#errors #item).into();
     }
-    let expanded = expand::expand(&handler, policy.as_ref(), &krate);
+    let expanded = expand::expand(&handler, &policy, &krate);
     let errors = cx.into_compile_errors();
     quote!(#errors #expanded).into()
 }

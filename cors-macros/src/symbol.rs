@@ -3,3 +3,6 @@
 
 /// `crate = "..."`: where the facade lives, for crates that re-export it.
 pub const CRATE: &str = "crate";
+
+/// `policy = "name"`: a named run-time policy, standing alone.
+pub const POLICY: &str = "policy";

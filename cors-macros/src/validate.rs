@@ -16,8 +16,41 @@ fn values(list: &ListValue) -> Values<'_> {
     }
 }
 
+/// What the handler's policy is, once checked.
+pub enum Checked {
+    /// Written in the attribute: `None` after reporting its violations.
+    Static(Option<ValidPolicy>),
+    /// `policy = "name"`: `None` after reporting what was wrong.
+    Named(Option<String>),
+}
+
+/// The attribute's policy, reporting every mistake into `cx`.
+pub fn check(attr: &Attr, cx: &mut Ctxt) -> Checked {
+    if !attr.policy_given {
+        return Checked::Static(validate(attr, cx));
+    }
+    // A named policy's keys live in configuration: any key beside it is
+    // an error of its own, on the key.
+    for (key, path) in &attr.keys_given {
+        let message = format!(
+            "`{}` cannot be given with `policy`: a named policy's keys live in the run-time \
+             configuration that defines it",
+            key.name()
+        );
+        let help = "remove it, or remove `policy` and write the whole policy here";
+        cx.error_spanned_by(path, with_help(message, Some(help)));
+    }
+    let clean = attr.keys_given.is_empty();
+    Checked::Named(
+        attr.policy
+            .as_ref()
+            .filter(|_| clean)
+            .map(syn::LitStr::value),
+    )
+}
+
 /// The policy, or `None` after reporting every violation into `cx`.
-pub fn validate(attr: &Attr, cx: &mut Ctxt) -> Option<ValidPolicy> {
+fn validate(attr: &Attr, cx: &mut Ctxt) -> Option<ValidPolicy> {
     let spec = Spec {
         origins: attr.origins.as_ref().map(values),
         methods: attr.methods.as_ref().map(values),
@@ -26,6 +59,7 @@ pub fn validate(attr: &Attr, cx: &mut Ctxt) -> Option<ValidPolicy> {
         credentials: attr.credentials.as_ref().is_some_and(|c| c.value),
         max_age: attr.max_age.as_ref().map(|m| m.value),
         private_network: attr.private_network.as_ref().is_some_and(|p| p.value),
+        origin_fn: false,
     };
     match route_cors_rules::validate(&spec) {
         Ok(policy) => Some(policy),

@@ -17,6 +17,7 @@
 pub mod header;
 pub mod key;
 pub mod method;
+pub mod name;
 pub mod origin;
 pub mod policy;
 pub mod token;

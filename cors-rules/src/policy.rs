@@ -28,6 +28,9 @@ pub struct Spec<'a> {
     pub credentials: bool,
     pub max_age: Option<i128>,
     pub private_network: bool,
+    /// A function decides origins beside (or instead of) `origins`: then
+    /// `origins` may be left out or empty, and cannot be `*`.
+    pub origin_fn: bool,
 }
 
 /// Where a violation is: the key, and the list element when it is one.
@@ -90,6 +93,20 @@ pub struct ValidPolicy {
 pub fn validate(spec: &Spec<'_>) -> Result<ValidPolicy, Vec<Located>> {
     let mut errors = Errors(Vec::new());
     let origins = match &spec.origins {
+        None | Some(Values::List(_)) if spec.origin_fn && is_empty(spec.origins.as_ref()) => {
+            Origins::List {
+                exact: vec![],
+                patterns: vec![],
+            }
+        }
+        Some(Values::Any) if spec.origin_fn => {
+            errors.push(
+                Key::Origins,
+                None,
+                Violation::new(Rule::OriginFnWithAnyOrigin, "*"),
+            );
+            Origins::Any
+        }
         None => {
             errors.push(Key::Origins, None, Violation::new(Rule::OriginsMissing, ""));
             Origins::List {
@@ -202,6 +219,15 @@ fn is_any(key: Key, list: &[&str], errors: &mut Errors) -> bool {
         );
     }
     false
+}
+
+/// No value, or an empty list.
+fn is_empty(values: Option<&Values<'_>>) -> bool {
+    match values {
+        None => true,
+        Some(Values::List(list)) => list.is_empty(),
+        Some(Values::Any) => false,
+    }
 }
 
 fn check_origins(values: &Values<'_>, errors: &mut Errors) -> Origins {

@@ -62,6 +62,10 @@ pub enum Rule {
     AnyHeaderWithCredentials,
     AnyExposeWithCredentials,
     PrivateNetworkWithAnyOrigin,
+    OriginFnWithAnyOrigin,
+    // run-time policy names
+    PolicyNameInvalid,
+    PolicyNameReserved,
 }
 
 impl Rule {
@@ -116,6 +120,9 @@ impl Rule {
             AnyHeaderWithCredentials => "any-header-with-credentials",
             AnyExposeWithCredentials => "any-expose-with-credentials",
             PrivateNetworkWithAnyOrigin => "private-network-with-any-origin",
+            OriginFnWithAnyOrigin => "origin-fn-with-any-origin",
+            PolicyNameInvalid => "policy-name-invalid",
+            PolicyNameReserved => "policy-name-reserved",
         }
     }
 
@@ -169,6 +176,9 @@ impl Rule {
             AnyHeaderWithCredentials => "browsers read `Access-Control-Allow-Headers: *` literally on requests with credentials",
             AnyExposeWithCredentials => "browsers read `Access-Control-Expose-Headers: *` literally on requests with credentials",
             PrivateNetworkWithAnyOrigin => "private network access cannot be granted to any origin",
+            OriginFnWithAnyOrigin => "`origins = \"*\"` already allows every origin, so an origin function would never be asked; list the origins it does not decide, or none",
+            PolicyNameInvalid => "a policy name is 1 to 64 characters of lowercase ASCII letters, digits, `-` and `_`",
+            PolicyNameReserved => "`default` is the default policy, which every route without a policy of its own gets; name another policy",
         }
     }
 }

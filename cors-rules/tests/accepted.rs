@@ -253,6 +253,7 @@ fn credentials_and_private_network_with_listed_values_are_accepted() {
         credentials: true,
         max_age: Some(7200),
         private_network: true,
+        origin_fn: false,
     };
     let policy = valid(&spec);
     assert!(policy.credentials);

@@ -21,6 +21,7 @@ fn panics_on(s: &str) -> bool {
             credentials: true,
             max_age: Some(i128::MAX),
             private_network: true,
+            origin_fn: true,
         };
         let _ = validate(&spec);
         let _ = validate(&Spec {

@@ -8,7 +8,9 @@ use route_cors_rules::{
     Key, Located, Methods, Names, Origins, Spec, ValidPolicy, Values, Violation,
 };
 
-use crate::policy::{HeaderSet, MethodSet, OriginSet, Patterns, Policy, Strs};
+use std::sync::Arc;
+
+use crate::policy::{HeaderSet, MethodSet, OriginFn, OriginSet, Patterns, Policy, Strs};
 
 /// Builds a [`Policy`] at run time. Nothing is checked until
 /// [`build`](PolicyBuilder::build), which reports every mistake at once.
@@ -36,6 +38,7 @@ pub struct PolicyBuilder {
     credentials: bool,
     max_age: Option<i64>,
     private_network: bool,
+    origin_fn: Option<OriginFn>,
 }
 
 #[derive(Clone, Debug)]
@@ -71,6 +74,30 @@ impl PolicyBuilder {
     /// setters).
     pub fn origins<I: IntoIterator<Item = T>, T: Into<String>>(mut self, origins: I) -> Self {
         self.origins = Some(Owned::list(origins));
+        self
+    }
+
+    /// Allows, beside the listed origins, every origin `allows` says yes to:
+    /// for what a list cannot say (per-tenant origins, say). It is asked on
+    /// the request path, so keep it synchronous and cheap (a lookup in a
+    /// set your code refreshes in the background, never a database query);
+    /// it sees only values that are origins (`scheme://host[:port]`), never
+    /// malformed input. With it, `origins` may be left out.
+    ///
+    /// ```
+    /// use std::collections::HashSet;
+    /// use route_cors::Policy;
+    ///
+    /// let tenants: HashSet<String> = ["https://acme.example.com".to_owned()].into();
+    /// let policy = Policy::builder()
+    ///     .origin_fn(move |origin| tenants.contains(origin))
+    ///     .credentials(true)
+    ///     .build()?;
+    /// # let _ = policy;
+    /// # Ok::<(), route_cors::PolicyError>(())
+    /// ```
+    pub fn origin_fn(mut self, allows: impl Fn(&str) -> bool + Send + Sync + 'static) -> Self {
+        self.origin_fn = Some(OriginFn(Arc::new(allows)));
         self
     }
 
@@ -146,9 +173,12 @@ impl PolicyBuilder {
             credentials: self.credentials,
             max_age: self.max_age.map(i128::from),
             private_network: self.private_network,
+            origin_fn: self.origin_fn.is_some(),
         };
         let valid = route_cors_rules::validate(&spec).map_err(PolicyError::new)?;
-        Ok(from_valid(&valid))
+        let mut policy = from_valid(&valid);
+        policy.origin_fn = self.origin_fn;
+        Ok(policy)
     }
 }
 
@@ -182,6 +212,7 @@ fn from_valid(valid: &ValidPolicy) -> Policy {
         allow_headers: value(valid.allow_headers_value()),
         expose_headers: value(valid.expose_headers_value()),
         max_age: valid.max_age.map(HeaderValue::from),
+        origin_fn: None,
     }
 }
 

@@ -37,5 +37,6 @@ pub const fn policy(
         allow_headers: value(allow_headers),
         expose_headers: value(expose_headers),
         max_age: value(max_age),
+        origin_fn: None,
     }
 }

@@ -17,11 +17,31 @@ use crate::policy::Policy;
     note = "annotate the handler with `#[cors(...)]`, or wrap a handler without a policy in `route_cors::plain(...)`"
 )]
 pub trait CorsHandler<T, S>: Sized {
-    /// The handler's own policy; `None` for [`plain`] handlers.
-    fn policy(&self) -> Option<&'static Policy>;
+    /// The handler's own policy.
+    fn policy(&self) -> HandlerPolicy;
 
     /// The axum handler.
     fn into_handler(self) -> impl Handler<T, S>;
+}
+
+/// Where a handler's policy comes from.
+#[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
+pub enum HandlerPolicy {
+    /// None of its own ([`plain`]): the default decides.
+    None,
+    /// Written in `#[cors(...)]`, checked at compile time.
+    Static(&'static Policy),
+    /// `#[cors(policy = "name")]`: the run-time policy of that name
+    /// ([`Policies`](crate::Policies)).
+    Named(&'static str),
+}
+
+impl HandlerPolicy {
+    /// Whether the handler has a policy of its own.
+    pub fn is_some(&self) -> bool {
+        !matches!(self, HandlerPolicy::None)
+    }
 }
 
 /// A handler without a policy of its own, registered beside `#[cors]`
@@ -51,8 +71,8 @@ impl<H, T, S> CorsHandler<T, S> for Plain<H>
 where
     H: Handler<T, S>,
 {
-    fn policy(&self) -> Option<&'static Policy> {
-        None
+    fn policy(&self) -> HandlerPolicy {
+        HandlerPolicy::None
     }
 
     fn into_handler(self) -> impl Handler<T, S> {

@@ -8,6 +8,7 @@
 mod actual;
 mod build;
 mod handler;
+mod policies;
 mod policy;
 mod preflight;
 mod request;
@@ -21,7 +22,8 @@ mod vary;
 mod config;
 
 pub use build::{PolicyBuilder, PolicyError};
-pub use handler::{plain, CorsHandler, Plain};
+pub use handler::{plain, CorsHandler, HandlerPolicy, Plain};
+pub use policies::{Policies, PoliciesError, PolicySet, Problem};
 pub use policy::Policy;
 pub use request::{is_preflight, MAX_REQUEST_HEADERS_LEN};
 pub use route::{delete, get, head, options, patch, post, put, CorsRoute};

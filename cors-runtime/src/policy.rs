@@ -5,6 +5,9 @@
 //! at start-up. Both go through `route_cors_rules::validate`, so there is no
 //! way to hold a `Policy` that breaks a rule.
 
+use std::fmt;
+use std::sync::Arc;
+
 use http::{HeaderMap, HeaderValue};
 use route_cors_rules::origin::{is_request_origin, matches_subdomains, MAX_ORIGIN_LEN};
 
@@ -73,6 +76,20 @@ pub struct Policy {
     pub(crate) expose_headers: Option<HeaderValue>,
     /// `Access-Control-Max-Age`.
     pub(crate) max_age: Option<HeaderValue>,
+    /// Decides origins beside the listed ones ([`PolicyBuilder::origin_fn`]).
+    ///
+    /// [`PolicyBuilder::origin_fn`]: crate::PolicyBuilder::origin_fn
+    pub(crate) origin_fn: Option<OriginFn>,
+}
+
+/// A function that decides whether an origin is allowed.
+#[derive(Clone)]
+pub(crate) struct OriginFn(pub(crate) Arc<dyn Fn(&str) -> bool + Send + Sync>);
+
+impl fmt::Debug for OriginFn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("OriginFn(..)")
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -105,13 +122,20 @@ impl Policy {
     /// Whether `origin`, the one `Origin` value of a request, is allowed.
     pub(crate) fn allows_origin(&self, origin: &HeaderValue) -> bool {
         let origin = origin.as_bytes();
-        match &self.origins {
-            OriginSet::Any => is_request_origin(origin),
+        let listed = match &self.origins {
+            OriginSet::Any => return is_request_origin(origin),
             OriginSet::List { exact, patterns } => {
                 origin.len() <= MAX_ORIGIN_LEN
                     && (exact.contains_sorted(origin) || patterns.matches(origin))
             }
-        }
+        };
+        // The function is asked only about values that are origins, never
+        // about malformed input.
+        listed
+            || self.origin_fn.as_ref().is_some_and(|OriginFn(allows)| {
+                is_request_origin(origin)
+                    && std::str::from_utf8(origin).is_ok_and(|origin| allows(origin))
+            })
     }
 
     /// The `Access-Control-Allow-Origin` value for an allowed origin.

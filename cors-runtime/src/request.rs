@@ -37,11 +37,6 @@ pub(crate) fn single_origin(headers: &HeaderMap) -> Option<&HeaderValue> {
 
 /// The request's `Access-Control-Request-Method`, when it has exactly one and
 /// it is a method token.
-pub(crate) fn requested_method(headers: &HeaderMap) -> Option<&[u8]> {
-    requested_method_value(headers).map(HeaderValue::as_bytes)
-}
-
-/// The same, as the header value, to answer with.
 pub(crate) fn requested_method_value(headers: &HeaderMap) -> Option<&HeaderValue> {
     single(headers, &ACCESS_CONTROL_REQUEST_METHOD).filter(|m| is_token(m.as_bytes()))
 }

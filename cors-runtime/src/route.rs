@@ -7,8 +7,7 @@ use std::fmt;
 use axum::routing::{MethodFilter, MethodRouter};
 use http::Method;
 
-use crate::handler::CorsHandler;
-use crate::policy::Policy;
+use crate::handler::{CorsHandler, HandlerPolicy};
 
 /// The handlers of one path with their policies, for
 /// [`CorsRouter::route`](crate::CorsRouter::route). Start one with [`get`],
@@ -35,8 +34,8 @@ use crate::policy::Policy;
 pub struct CorsRoute<S = ()> {
     pub(crate) router: MethodRouter<S>,
     /// Each method registered through the builders, with its handler's
-    /// policy (`None` for [`plain`](crate::plain) handlers).
-    pub(crate) methods: Vec<(Method, Option<&'static Policy>)>,
+    /// policy.
+    pub(crate) methods: Vec<(Method, HandlerPolicy)>,
 }
 
 macro_rules! method_fns {

@@ -13,11 +13,12 @@ use axum::Router;
 use tower_layer::Layer;
 use tower_service::Service;
 
-use crate::handler::CorsHandler;
+use crate::handler::{CorsHandler, HandlerPolicy};
+use crate::policies::{Policies, PoliciesError, PolicySet, Problem};
 use crate::policy::Policy;
 use crate::route::CorsRoute;
 use crate::service::CorsService;
-use crate::table::{PathEntry, Table};
+use crate::table::{FallbackEntry, MethodEntry, PathEntry, Source, Table};
 
 /// An axum [`Router`] that knows each route's CORS policy.
 ///
@@ -65,9 +66,13 @@ use crate::table::{PathEntry, Table};
 pub struct CorsRouter<S = ()> {
     router: Router<S>,
     paths: Vec<PathEntry>,
-    fallback: Option<&'static Policy>,
-    default: Option<Arc<Policy>>,
+    fallbacks: Vec<FallbackEntry>,
+    policies: Option<Policies>,
 }
+
+/// axum's names for the paths a nested service and a fallback cover.
+const NEST_TAIL: &str = "{*__private__axum_nest_tail_param}";
+const FALLBACK_TAIL: &str = "/{*__private__axum_fallback}";
 
 impl<S> CorsRouter<S>
 where
@@ -78,8 +83,8 @@ where
         CorsRouter {
             router: Router::new(),
             paths: Vec::new(),
-            fallback: None,
-            default: None,
+            fallbacks: Vec::new(),
+            policies: None,
         }
     }
 
@@ -92,30 +97,42 @@ where
     pub fn route(mut self, path: &str, route: impl Into<CorsRoute<S>>) -> Self {
         let route = route.into();
         self.router = self.router.route(path, route.router);
-        match self.paths.iter_mut().find(|entry| entry.path == path) {
-            // axum merges the method routers of a path given twice.
-            Some(entry) => entry.methods.extend(route.methods),
-            None => self
-                .paths
-                .push(PathEntry::new(path.to_owned(), route.methods)),
-        }
+        let methods = route
+            .methods
+            .into_iter()
+            .map(|(method, policy)| MethodEntry {
+                method,
+                policy,
+                source: None,
+            })
+            .collect();
+        self.add_path(PathEntry {
+            path: path.to_owned(),
+            methods,
+            source: None,
+        });
         self
     }
 
     /// Nests another `CorsRouter` under `path`, as [`Router::nest`]: its
-    /// routes keep their policies under their full paths.
+    /// routes keep their policies under their full paths, and its fallback,
+    /// if it has one, covers the paths under `path` that match no route.
     pub fn nest(mut self, path: &str, router: CorsRouter<S>) -> Self {
         let CorsRouter {
             router: inner,
             paths,
-            fallback: _,
-            default,
+            fallbacks,
+            policies,
         } = router;
         self.router = self.router.nest(path, inner);
-        for mut entry in paths {
+        for mut entry in inherit(paths, policies.as_ref()) {
             entry.path = nested_path(path, &entry.path);
-            entry.default = entry.default.or_else(|| default.clone());
-            self.paths.push(entry);
+            self.add_path(entry);
+        }
+        for mut fallback in fallbacks {
+            fallback.path = nested_path(path, &fallback.path);
+            fallback.source = fallback.source.or_else(|| policies.clone());
+            self.fallbacks.push(fallback);
         }
         self
     }
@@ -130,15 +147,20 @@ where
         T::Future: Send + 'static,
     {
         self.router = self.router.nest_service(path, service);
-        let prefix = path.trim_end_matches('/');
-        for path in [
-            prefix.to_owned(),
-            format!("{prefix}/"),
-            format!("{prefix}/{{*__route_cors_rest}}"),
-        ] {
-            let mut entry = PathEntry::new(path, Vec::new());
-            entry.synthetic = true;
-            self.paths.push(entry);
+        // The paths axum registers for it.
+        let mut covered = vec![path.to_owned()];
+        if path.ends_with('/') {
+            covered.push(format!("{path}{NEST_TAIL}"));
+        } else {
+            covered.push(format!("{path}/{NEST_TAIL}"));
+            covered.push(format!("{path}/"));
+        }
+        for path in covered {
+            self.add_path(PathEntry {
+                path,
+                methods: Vec::new(),
+                source: None,
+            });
         }
         self
     }
@@ -149,19 +171,18 @@ where
         let CorsRouter {
             router,
             paths,
-            fallback,
-            default,
+            fallbacks,
+            policies,
         } = other;
         self.router = self.router.merge(router);
-        for mut entry in paths {
-            entry.default = entry.default.or_else(|| default.clone());
-            match self.paths.iter_mut().find(|e| e.path == entry.path) {
-                Some(existing) => existing.methods.extend(entry.methods),
-                None => self.paths.push(entry),
-            }
+        for entry in inherit(paths, policies.as_ref()) {
+            self.add_path(entry);
         }
-        // axum has already refused two fallbacks.
-        self.fallback = self.fallback.or(fallback);
+        // axum has refused two fallbacks for the same paths.
+        for mut fallback in fallbacks {
+            fallback.source = fallback.source.or_else(|| policies.clone());
+            self.fallbacks.push(fallback);
+        }
         self
     }
 
@@ -173,22 +194,42 @@ where
         H: CorsHandler<T, S>,
         T: 'static,
     {
-        self.fallback = handler.policy();
+        let policy = handler.policy();
         self.router = self.router.fallback(handler.into_handler());
+        // A new fallback replaces the one before, as in axum.
+        self.fallbacks
+            .retain(|f| f.path != "/" && f.path != FALLBACK_TAIL);
+        for path in ["/", FALLBACK_TAIL] {
+            self.fallbacks.push(FallbackEntry {
+                path: path.to_owned(),
+                policy,
+                source: None,
+            });
+        }
         self
     }
 
-    /// The default policy: it decides every method without a policy of its
-    /// own (plain handlers, methods a path does not route) and every path
-    /// that matches no route, unless the fallback has a policy. Without
-    /// `methods`, it allows the CORS-safelisted ones, `GET`, `HEAD` and
-    /// `POST`.
+    /// A fixed default policy: it decides every method without a policy of
+    /// its own (plain handlers, methods a path does not route) and every
+    /// path that matches no route, unless the fallback has a policy.
+    /// Without `methods`, it allows the CORS-safelisted ones, `GET`, `HEAD`
+    /// and `POST`. Short for
+    /// `.policies(Policies::new(PolicySet::new().with_default(policy)))`.
     ///
     /// On a router that is nested or merged into another, it decides the
     /// routes registered on that router; the outermost router's decides the
     /// rest.
-    pub fn default_policy(mut self, policy: Policy) -> Self {
-        self.default = Some(Arc::new(policy.into_default()));
+    pub fn default_policy(self, policy: Policy) -> Self {
+        self.policies(Policies::new(PolicySet::new().with_default(policy)))
+    }
+
+    /// The run-time policies: the default, if the set has one, and the
+    /// named policies that `#[cors(policy = "name")]` handlers refer to.
+    /// Keep a clone of the handle to replace them while the server runs.
+    /// As with [`default_policy`](CorsRouter::default_policy), a nested or
+    /// merged router's own decide the routes registered on it.
+    pub fn policies(mut self, policies: Policies) -> Self {
+        self.policies = Some(policies);
         self
     }
 
@@ -225,8 +266,24 @@ where
         CorsRouter {
             router: self.router.with_state(state),
             paths: self.paths,
-            fallback: self.fallback,
-            default: self.default,
+            fallbacks: self.fallbacks,
+            policies: self.policies,
+        }
+    }
+
+    /// Adds a path's entry, merging it into the entry of a path registered
+    /// before, as axum's router merges the method routers of one path.
+    fn add_path(&mut self, entry: PathEntry) {
+        match self.paths.iter_mut().find(|e| e.path == entry.path) {
+            Some(existing) => {
+                if !same_source(&existing.source, &entry.source) {
+                    // Routers with different defaults share the path: its
+                    // unrouted methods go to the app's.
+                    existing.source = None;
+                }
+                existing.methods.extend(entry.methods);
+            }
+            None => self.paths.push(entry),
         }
     }
 }
@@ -235,19 +292,83 @@ impl CorsRouter {
     /// The app as a plain axum `Router`, with CORS outermost: it answers
     /// preflights before any layer added here runs, and writes the route's
     /// policy on every response, whoever made it.
+    ///
+    /// Panics where [`try_into_router`](CorsRouter::try_into_router) returns
+    /// an error: a route refers to a named policy that is not defined.
     pub fn into_router(self) -> Router {
-        let table = Table::new(self.paths, self.fallback, self.default);
+        self.try_into_router().unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// The app as a plain axum `Router`, or the routes that refer to a named
+    /// policy that is not defined, each with the policy's name.
+    pub fn try_into_router(self) -> Result<Router, PoliciesError> {
+        let mut problems = Vec::new();
+        let named = self.paths.iter().flat_map(|entry| {
+            entry.methods.iter().map(move |m| {
+                let route = format!("{} {}", m.method, entry.path);
+                (m.policy, m.source.as_ref(), route)
+            })
+        });
+        let fallbacks = self.fallbacks.iter().map(|f| {
+            (
+                f.policy,
+                f.source.as_ref(),
+                format!("the fallback at {}", f.path),
+            )
+        });
+        for (policy, source, route) in named.chain(fallbacks) {
+            let HandlerPolicy::Named(name) = policy else {
+                continue;
+            };
+            match source.or(self.policies.as_ref()) {
+                Some(policies) => problems.extend(policies.require(name, &route)),
+                None => problems.push(Problem::Missing {
+                    name: name.to_owned(),
+                    routes: vec![route],
+                }),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(PoliciesError::new(problems));
+        }
+        let table = Table::new(self.paths, self.fallbacks, self.policies);
         let cors = CorsService {
             table: Arc::new(table),
             app: self.router,
         };
-        Router::new().fallback_service(cors)
+        Ok(Router::new().fallback_service(cors))
     }
 }
 
 impl From<CorsRouter> for Router {
     fn from(router: CorsRouter) -> Self {
         router.into_router()
+    }
+}
+
+/// Entries registered on a router with its own run-time policies keep them
+/// when the router is nested or merged.
+fn inherit(paths: Vec<PathEntry>, policies: Option<&Policies>) -> Vec<PathEntry> {
+    let Some(policies) = policies else {
+        return paths;
+    };
+    paths
+        .into_iter()
+        .map(|mut entry| {
+            entry.source.get_or_insert_with(|| policies.clone());
+            for method in &mut entry.methods {
+                method.source.get_or_insert_with(|| policies.clone());
+            }
+            entry
+        })
+        .collect()
+}
+
+fn same_source(a: &Source, b: &Source) -> bool {
+    match (a, b) {
+        (None, None) => true,
+        (Some(a), Some(b)) => a.same(b),
+        _ => false,
     }
 }
 
@@ -264,8 +385,8 @@ impl<S> fmt::Debug for CorsRouter<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("CorsRouter")
             .field("paths", &self.paths)
-            .field("fallback", &self.fallback)
-            .field("default", &self.default)
+            .field("fallbacks", &self.fallbacks)
+            .field("policies", &self.policies)
             .finish_non_exhaustive()
     }
 }

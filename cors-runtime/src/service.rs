@@ -14,12 +14,12 @@ use axum::response::Response;
 use axum::routing::future::RouteFuture;
 use axum::Router;
 use http::header::ORIGIN;
-use http::HeaderMap;
+use http::{HeaderMap, HeaderValue};
 use tower_service::Service;
 
 use crate::actual::{self, Outcome};
 use crate::preflight::{self, Refusal};
-use crate::request::{is_preflight, requested_method, requested_method_value};
+use crate::request::{is_preflight, requested_method_value};
 use crate::table::{Decision, Table};
 
 /// The app's router behind the table of its routes' policies.
@@ -43,7 +43,11 @@ impl Service<Request> for CorsService {
             return self.preflight(req);
         }
         let path = req.uri().path();
-        let outcome = match self.table.decide(path, req.method().as_str().as_bytes()) {
+        let mut snapshot = None;
+        let decision = self
+            .table
+            .decide(path, req.method().as_str().as_bytes(), &mut snapshot);
+        let outcome = match decision {
             Decision::Policy(policy) => actual::judge(policy, req.method(), req.headers()),
             Decision::Refuse => Outcome::Refused,
             Decision::PassThrough => Outcome::Untouched,
@@ -77,10 +81,12 @@ impl CorsService {
         let path = req.uri().path();
         // A missing, repeated or malformed requested method matches no
         // handler; whatever decides then refuses it.
-        let method = requested_method(req.headers()).unwrap_or_default();
-        let judged = match self.table.decide(path, method) {
+        let requested = requested_method_value(req.headers());
+        let method = requested.map(HeaderValue::as_bytes).unwrap_or_default();
+        let mut snapshot = None;
+        let judged = match self.table.decide(path, method, &mut snapshot) {
             Decision::Policy(policy) => preflight::judge(policy, req.headers()),
-            Decision::Refuse => Err(match requested_method_value(req.headers()) {
+            Decision::Refuse => Err(match requested {
                 Some(method) => Refusal::Method(method.clone()),
                 None => Refusal::MalformedMethod,
             }),
@@ -129,7 +135,7 @@ impl CorsService {
 
 /// The request's `Origin` lines for a log, escaped by `Debug`: a request
 /// value is never written raw.
-fn origin(headers: &HeaderMap) -> Vec<&http::HeaderValue> {
+fn origin(headers: &HeaderMap) -> Vec<&HeaderValue> {
     headers.get_all(ORIGIN).iter().collect()
 }
 

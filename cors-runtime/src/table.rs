@@ -1,57 +1,69 @@
-//! Every route of the app by full path, with the policy of each method:
-//! built once when the app is put together, and asked once per request, by
-//! the same matcher that axum's router uses, so that both agree on which
-//! route a path is.
+//! Every route of the app by full path, with the policy of each method, and
+//! every fallback by the paths it covers: built once when the app is put
+//! together, and asked once per request, with the same matcher that axum's
+//! router uses, so that both agree on which route (or which fallback) a
+//! path is.
 
 use std::sync::Arc;
 
+use arc_swap::Guard;
 use http::Method;
 
+use crate::handler::HandlerPolicy;
+use crate::policies::{Policies, PolicySet};
 use crate::policy::Policy;
+
+/// The run-time policies a route resolves its named policy and its default
+/// against: those of the router it was registered on, when that router has
+/// its own; `None` means the enclosing router's, and at the top the app's.
+pub(crate) type Source = Option<Policies>;
+
+/// One registered method of a path.
+#[derive(Clone, Debug)]
+pub(crate) struct MethodEntry {
+    pub(crate) method: Method,
+    pub(crate) policy: HandlerPolicy,
+    pub(crate) source: Source,
+}
 
 /// One path as registered, before the table is built.
 #[derive(Clone, Debug)]
 pub(crate) struct PathEntry {
     /// The full path, as axum's router has it after `nest`.
     pub(crate) path: String,
-    /// The methods registered through route-cors's builders, with their
-    /// handlers' policies (`None`: a plain handler).
-    pub(crate) methods: Vec<(Method, Option<&'static Policy>)>,
-    /// The default of the router this path was registered on, when that
-    /// router was nested or merged into another: it decides the path's
-    /// methods without a policy.
-    pub(crate) default: Option<Arc<Policy>>,
-    /// Made by route-cors (the paths under a nested plain service), not
-    /// written by the user: it yields to a user's route at the same place.
-    pub(crate) synthetic: bool,
+    /// The methods registered through route-cors's builders.
+    pub(crate) methods: Vec<MethodEntry>,
+    /// What decides the methods the path does not route: the source of the
+    /// router that registered it, or the app's where routers that share
+    /// the path disagree.
+    pub(crate) source: Source,
 }
 
 impl PathEntry {
-    pub(crate) fn new(path: String, methods: Vec<(Method, Option<&'static Policy>)>) -> Self {
-        PathEntry {
-            path,
-            methods,
-            default: None,
-            synthetic: false,
-        }
+    /// The handler routed for `method`: `HEAD` goes to the `GET` handler
+    /// when the path has no `HEAD` one, as in axum.
+    fn method(&self, method: &[u8]) -> Option<&MethodEntry> {
+        let find = |m: &[u8]| {
+            self.methods
+                .iter()
+                .find(|entry| entry.method.as_str().as_bytes() == m)
+        };
+        find(method).or_else(|| (method == b"HEAD").then(|| find(b"GET")).flatten())
     }
 
     /// Whether any method of the path has a policy of its own.
     fn has_policy(&self) -> bool {
-        self.methods.iter().any(|(_, policy)| policy.is_some())
+        self.methods.iter().any(|entry| entry.policy.is_some())
     }
+}
 
-    /// The policy of the handler routed for `method`: `HEAD` goes to the
-    /// `GET` handler when the path has no `HEAD` one, as in axum.
-    fn policy_for(&self, method: &[u8]) -> Option<&'static Policy> {
-        let find = |m: &[u8]| {
-            self.methods
-                .iter()
-                .find(|(registered, _)| registered.as_str().as_bytes() == m)
-        };
-        let found = find(method).or_else(|| (method == b"HEAD").then(|| find(b"GET")).flatten());
-        found.and_then(|(_, policy)| *policy)
-    }
+/// A fallback as registered: the paths it covers, as axum's fallback router
+/// has them, and its handler's policy.
+#[derive(Clone, Debug)]
+pub(crate) struct FallbackEntry {
+    pub(crate) path: String,
+    pub(crate) policy: HandlerPolicy,
+    pub(crate) source: Source,
 }
 
 /// Who decides a request's CORS headers.
@@ -66,68 +78,120 @@ pub(crate) enum Decision<'a> {
     PassThrough,
 }
 
+/// The run-time set a request reads, loaded at most once, when a decision
+/// first needs it.
+pub(crate) type Snapshot = Option<Guard<Arc<PolicySet>>>;
+
 /// The table the outermost service consults.
 #[derive(Debug)]
 pub(crate) struct Table {
-    matcher: matchit::Router<usize>,
+    routes: matchit::Router<usize>,
     paths: Vec<PathEntry>,
-    /// The fallback handler's policy, for paths that match no route.
-    fallback: Option<&'static Policy>,
-    /// The app's default policy.
-    default: Option<Arc<Policy>>,
+    fallbacks: matchit::Router<usize>,
+    fallback_entries: Vec<FallbackEntry>,
+    /// The app's run-time policies (its default and named policies).
+    source: Source,
 }
 
 impl Table {
-    /// Builds the matcher. Paths come from axum's router, which accepted
-    /// each of them with the same matcher; one written twice there was
-    /// merged into one entry before this.
+    /// Builds the matchers. Every path was accepted by axum's router, with
+    /// the same matcher, and paths registered twice were merged before.
     pub(crate) fn new(
         paths: Vec<PathEntry>,
-        fallback: Option<&'static Policy>,
-        default: Option<Arc<Policy>>,
+        fallbacks: Vec<FallbackEntry>,
+        source: Source,
     ) -> Self {
-        let mut matcher = matchit::Router::new();
-        let mut kept = Vec::with_capacity(paths.len());
-        for entry in paths {
-            match matcher.insert(entry.path.clone(), kept.len()) {
-                Ok(()) => kept.push(entry),
-                // A path under a nested plain service that the user also
-                // routed: the user's route is the one axum matches.
-                Err(_) if entry.synthetic => {}
-                Err(e) => panic!(
-                    "route-cors: the path `{}` conflicts with another route ({e}); axum's router \
-                     accepted it, so this is a bug in route-cors",
-                    entry.path
-                ),
-            }
+        let mut routes = matchit::Router::new();
+        for (i, entry) in paths.iter().enumerate() {
+            // axum accepted it, so this cannot conflict; were it to, the
+            // path stays out of the table and gets what unmatched paths get.
+            let _ = routes.insert(entry.path.clone(), i);
+        }
+        let mut fallback_matcher = matchit::Router::new();
+        for (i, entry) in fallbacks.iter().enumerate() {
+            let _ = fallback_matcher.insert(entry.path.clone(), i);
         }
         Table {
-            matcher,
-            paths: kept,
-            fallback,
-            default,
+            routes,
+            paths,
+            fallbacks: fallback_matcher,
+            fallback_entries: fallbacks,
+            source,
         }
     }
 
     /// Who decides a request for `path` with `method` (the requested one,
-    /// for a preflight; an empty one matches no handler).
-    pub(crate) fn decide(&self, path: &str, method: &[u8]) -> Decision<'_> {
-        let Ok(found) = self.matcher.at(path) else {
-            return match (self.fallback, &self.default) {
-                (Some(policy), _) => Decision::Policy(policy),
-                (None, Some(default)) => Decision::Policy(default),
-                (None, None) => Decision::PassThrough,
+    /// for a preflight; an empty one matches no handler). `snapshot` holds
+    /// the run-time set once loaded.
+    pub(crate) fn decide<'a>(
+        &'a self,
+        path: &str,
+        method: &[u8],
+        snapshot: &'a mut Snapshot,
+    ) -> Decision<'a> {
+        let Ok(found) = self.routes.at(path) else {
+            let Ok(fallback) = self.fallbacks.at(path) else {
+                return self.default(None, snapshot, false);
             };
+            let fallback = &self.fallback_entries[*fallback.value];
+            return self.resolve(fallback.policy, fallback.source.as_ref(), snapshot, false);
         };
         let entry = &self.paths[*found.value];
-        if let Some(policy) = entry.policy_for(method) {
-            return Decision::Policy(policy);
+        match entry.method(method) {
+            Some(routed) => self.resolve(
+                routed.policy,
+                routed.source.as_ref(),
+                snapshot,
+                entry.has_policy(),
+            ),
+            None => self.default(entry.source.as_ref(), snapshot, entry.has_policy()),
         }
-        match (&entry.default, &self.default) {
-            (Some(default), _) => Decision::Policy(default),
-            (None, Some(default)) => Decision::Policy(default),
-            (None, None) if entry.has_policy() => Decision::Refuse,
-            (None, None) => Decision::PassThrough,
+    }
+
+    /// The decision for a handler's policy, resolved against `source`.
+    fn resolve<'a>(
+        &'a self,
+        policy: HandlerPolicy,
+        source: Option<&'a Policies>,
+        snapshot: &'a mut Snapshot,
+        policied_path: bool,
+    ) -> Decision<'a> {
+        match policy {
+            HandlerPolicy::Static(policy) => Decision::Policy(policy),
+            HandlerPolicy::Named(name) => match self.set(source, snapshot) {
+                Some(set) => set.get(name).map_or(Decision::Refuse, Decision::Policy),
+                // Checked when the app was put together: cannot happen.
+                None => Decision::Refuse,
+            },
+            _ => self.default(source, snapshot, policied_path),
         }
+    }
+
+    /// The default of `source` (else the app's), else a refusal on a path
+    /// with policies, else nothing.
+    fn default<'a>(
+        &'a self,
+        source: Option<&'a Policies>,
+        snapshot: &'a mut Snapshot,
+        policied_path: bool,
+    ) -> Decision<'a> {
+        match self
+            .set(source, snapshot)
+            .and_then(PolicySet::default_policy)
+        {
+            Some(default) => Decision::Policy(default),
+            None if policied_path => Decision::Refuse,
+            None => Decision::PassThrough,
+        }
+    }
+
+    /// The run-time set in force, from `source` or the app's, loaded once.
+    fn set<'a>(
+        &'a self,
+        source: Option<&'a Policies>,
+        snapshot: &'a mut Snapshot,
+    ) -> Option<&'a PolicySet> {
+        let policies = source.or(self.source.as_ref())?;
+        Some(snapshot.get_or_insert_with(|| policies.load()))
     }
 }

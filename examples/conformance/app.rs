@@ -11,7 +11,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get as plain_get;
 use axum::Router;
-use route_cors::{cors, CorsRouter, Policy, PolicyError};
+use route_cors::{cors, CorsRouter, Policies, PoliciesError, Policy, PolicyError, PolicySet};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::timeout::TimeoutLayer;
 
@@ -146,6 +146,11 @@ async fn v1_users() -> &'static str {
     "v1 users"
 }
 
+#[cors(policy = "partner")]
+async fn partner() -> &'static str {
+    "partner"
+}
+
 /// The global default policy, built at run time.
 pub fn default_policy() -> Result<Policy, PolicyError> {
     Policy::builder()
@@ -155,7 +160,41 @@ pub fn default_policy() -> Result<Policy, PolicyError> {
         .build()
 }
 
-pub fn app() -> Result<Router, PolicyError> {
+/// The built-in `partner` policy, used where `CORS_CONFIG` leaves it out.
+fn partner_policy() -> Result<Policy, PolicyError> {
+    Policy::builder()
+        .origins(["http://admin.localhost:8001"])
+        .methods(["GET"])
+        .build()
+}
+
+/// The run-time policies: `default` and `partner` from the `CORS_CONFIG`
+/// file where it defines them, the built-in ones otherwise. Other names in
+/// the file are checked and unused. Every problem is in the error.
+pub fn load_policies(config: Option<&std::path::Path>) -> Result<PolicySet, String> {
+    let file = match config {
+        Some(path) => {
+            let json = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read CORS_CONFIG {}: {e}", path.display()))?;
+            PolicySet::from_json(&json).map_err(|e| format!("{}: {e}", path.display()))?
+        }
+        None => PolicySet::new(),
+    };
+    let default = match file.default_policy() {
+        Some(policy) => policy.clone(),
+        None => default_policy().map_err(|e| e.to_string())?,
+    };
+    let partner_named = match file.get("partner") {
+        Some(policy) => policy.clone(),
+        None => partner_policy().map_err(|e| e.to_string())?,
+    };
+    PolicySet::new()
+        .with_default(default)
+        .with_policy("partner", partner_named)
+        .map_err(|e| e.to_string())
+}
+
+pub fn app(policies: Policies) -> Result<Router, PoliciesError> {
     // Each group of routes behind middleware is its own router, with the
     // middleware as a route layer over its routes only.
     let secure_routes = CorsRouter::new()
@@ -172,7 +211,7 @@ pub fn app() -> Result<Router, PolicyError> {
         .route_layer(CatchPanicLayer::new());
     let api_v1 = CorsRouter::new().route("/users", route_cors::get(v1_users));
 
-    Ok(CorsRouter::new()
+    CorsRouter::new()
         .route("/public", route_cors::get(public))
         .route(
             "/users",
@@ -189,6 +228,7 @@ pub fn app() -> Result<Router, PolicyError> {
         .merge(slow_routes)
         .merge(boom_routes)
         .nest("/api/v1", api_v1)
-        .default_policy(default_policy()?)
-        .into_router())
+        .route("/partner", route_cors::get(partner))
+        .policies(policies)
+        .try_into_router()
 }

@@ -7,6 +7,10 @@
 
 mod app;
 
+use std::path::PathBuf;
+
+use route_cors::Policies;
+
 #[tokio::main]
 async fn main() {
     // `/boom` panics on every request, on purpose: one line each on stderr,
@@ -31,13 +35,23 @@ async fn main() {
         },
         Err(_) => 3000,
     };
-    let app = match app::app() {
+    let config = std::env::var_os("CORS_CONFIG").map(std::path::PathBuf::from);
+    let set = match app::load_policies(config.as_deref()) {
+        Ok(set) => set,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(1);
+        }
+    };
+    let policies = Policies::new(set);
+    let app = match app::app(policies.clone()) {
         Ok(app) => app,
         Err(e) => {
             eprintln!("{e}");
             std::process::exit(1);
         }
     };
+    reload_on_sighup(policies, config);
     let listener = match tokio::net::TcpListener::bind(("127.0.0.1", port)).await {
         Ok(listener) => listener,
         Err(e) => {
@@ -50,4 +64,31 @@ async fn main() {
         eprintln!("server error: {e}");
         std::process::exit(1);
     }
+}
+
+/// `SIGHUP` reloads `CORS_CONFIG`: a valid file replaces `default` and
+/// `partner` together, for the next request; an invalid one is refused and
+/// the policies in force stay.
+fn reload_on_sighup(policies: Policies, config: Option<PathBuf>) {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut hangups = match signal(SignalKind::hangup()) {
+        Ok(hangups) => hangups,
+        Err(e) => {
+            eprintln!("cannot listen for SIGHUP, policies will not reload: {e}");
+            return;
+        }
+    };
+    tokio::spawn(async move {
+        while hangups.recv().await.is_some() {
+            let Some(path) = &config else {
+                eprintln!("SIGHUP: CORS_CONFIG is not set, nothing to reload");
+                continue;
+            };
+            match app::load_policies(Some(path)).map(|set| policies.replace(set)) {
+                Ok(Ok(())) => eprintln!("reloaded CORS policies from {}", path.display()),
+                Ok(Err(e)) => eprintln!("reload refused, the policies in force stay: {e}"),
+                Err(e) => eprintln!("reload refused, the policies in force stay: {e}"),
+            }
+        }
+    });
 }

@@ -63,14 +63,45 @@ impl ConformanceServer {
     /// Starts the built conformance example on a free port and waits for its
     /// `listening on` line.
     pub fn start(timeout: Duration) -> Result<Self, String> {
-        Self::spawn(timeout, None)
+        Self::spawn(timeout, &[], false)
     }
 
     /// The same, with `RUST_LOG` set and its stderr kept for [`stderr`].
     ///
     /// [`stderr`]: ConformanceServer::stderr
     pub fn start_logging(timeout: Duration, rust_log: &str) -> Result<Self, String> {
-        Self::spawn(timeout, Some(rust_log))
+        Self::spawn(timeout, &[("RUST_LOG", rust_log)], true)
+    }
+
+    /// The same, with these environment variables, its stderr kept.
+    pub fn start_with_env(timeout: Duration, env: &[(&str, &str)]) -> Result<Self, String> {
+        Self::spawn(timeout, env, true)
+    }
+
+    /// Sends the server `SIGHUP`.
+    pub fn hang_up(&self) {
+        let status = Command::new("kill")
+            .arg("-HUP")
+            .arg(self.child.id().to_string())
+            .status()
+            .expect("kill runs");
+        assert!(status.success(), "kill -HUP failed");
+    }
+
+    /// Waits until a stderr line contains `needle`, at most `timeout`;
+    /// every line so far when it does not come.
+    pub fn wait_for_stderr(&self, needle: &str, timeout: Duration) -> Result<String, Vec<String>> {
+        let deadline = std::time::Instant::now() + timeout;
+        loop {
+            let lines = self.stderr();
+            if let Some(line) = lines.iter().find(|l| l.contains(needle)) {
+                return Ok(line.clone());
+            }
+            if std::time::Instant::now() > deadline {
+                return Err(lines);
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
     }
 
     /// Every line written to stderr so far (with [`start_logging`]).
@@ -80,19 +111,22 @@ impl ConformanceServer {
         self.stderr.lock().unwrap().clone()
     }
 
-    fn spawn(timeout: Duration, rust_log: Option<&str>) -> Result<Self, String> {
+    fn spawn(timeout: Duration, env: &[(&str, &str)], keep_stderr: bool) -> Result<Self, String> {
         let binary = conformance_binary()?;
         let port = free_port();
         let mut command = Command::new(&binary);
         command
             .env("PORT", port.to_string())
             .env_remove("RUST_LOG")
+            .env_remove("CORS_CONFIG")
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
-            .stderr(Stdio::inherit());
-        if let Some(rust_log) = rust_log {
-            command.env("RUST_LOG", rust_log).stderr(Stdio::piped());
-        }
+            .stderr(if keep_stderr {
+                Stdio::piped()
+            } else {
+                Stdio::inherit()
+            });
         let mut child = command
             .spawn()
             .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
@@ -151,6 +185,44 @@ impl ConformanceServer {
     /// `http://127.0.0.1:PORT{path}`.
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr())
+    }
+}
+
+/// Runs the conformance binary with these environment variables until it
+/// exits (within `timeout`): its exit code and stderr.
+pub fn run_to_exit(
+    env: &[(&str, &str)],
+    timeout: Duration,
+) -> Result<(Option<i32>, String), String> {
+    let binary = conformance_binary()?;
+    let mut child = Command::new(&binary)
+        .env("PORT", free_port().to_string())
+        .env_remove("RUST_LOG")
+        .env_remove("CORS_CONFIG")
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
+    let deadline = std::time::Instant::now() + timeout;
+    loop {
+        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
+            let mut stderr = String::new();
+            use std::io::Read;
+            if let Some(mut pipe) = child.stderr.take() {
+                let _ = pipe.read_to_string(&mut stderr);
+            }
+            return Ok((status.code(), stderr));
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            return Err(format!(
+                "{} did not exit within {timeout:?}",
+                binary.display()
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(20));
     }
 }
 
