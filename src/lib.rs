@@ -2,9 +2,9 @@
 
 pub use route_cors_macros::cors;
 pub use route_cors_runtime::{
-    delete, get, head, is_preflight, options, patch, plain, post, put, CorsHandler, CorsRoute,
-    CorsRouter, HandlerPolicy, Key, Plain, Policies, PoliciesError, Policy, PolicyBuilder,
-    PolicyError, PolicySet, Problem, Rule, Violation, MAX_REQUEST_HEADERS_LEN,
+    any, delete, get, head, is_preflight, on, options, patch, plain, post, put, CorsHandler,
+    CorsRoute, CorsRouter, HandlerPolicy, Key, Plain, Policies, PoliciesError, Policy,
+    PolicyBuilder, PolicyError, PolicySet, Problem, Rule, Violation, MAX_REQUEST_HEADERS_LEN,
 };
 
 #[cfg(feature = "serde")]
@@ -14,6 +14,8 @@ pub use route_cors_runtime::PolicyConfig;
 #[doc(hidden)]
 pub mod __private {
     pub use axum;
-    pub use route_cors_runtime::__private::{compiled, InvalidHandler};
+    pub use route_cors_runtime::__private::{
+        compiled, InvalidHandler, NotAHandler, RegisterWithRouteCors, Unreachable,
+    };
     pub use route_cors_runtime::{CorsHandler, HandlerPolicy, Policy};
 }

@@ -390,8 +390,10 @@ async fn item_free() -> &'static str {
 
 #[tokio::test]
 async fn a_cors_handler_can_be_called_directly() {
-    assert_eq!(greet::call(State(state())).await, "hello");
-    let body = create::call(State(state()), Json(User { name: "bob".into() })).await;
+    assert_eq!(greet.call(State(state())).await, "hello");
+    let body = create
+        .call(State(state()), Json(User { name: "bob".into() }))
+        .await;
     assert_eq!(body, "hello bob");
 }
 
@@ -524,4 +526,79 @@ async fn a_service_nested_with_a_trailing_slash_covers_the_paths_axum_gives_it()
     // `/files` is not the service's: the fallback and its policy answer.
     let res = send(app, get_from("/files", APP)).await;
     assert_eq!(body_text_of(res, APP).await, "nothing here");
+}
+
+#[cors(origins = ["https://admin.example.com"])]
+async fn anything() -> &'static str {
+    "anything"
+}
+
+/// `route_cors::any`, as axum's `any`: every method no other handler of the
+/// path is routed for, preflights for them included, under its policy.
+#[tokio::test]
+async fn any_gets_every_method_no_other_handler_is_routed_for_under_its_policy() {
+    let app = CorsRouter::new()
+        .route("/x", route_cors::get(item_free).any(anything))
+        .into_router();
+    let req = http::Request::patch("/x")
+        .header("origin", ADMIN)
+        .body(Body::empty())
+        .unwrap();
+    let res = send(app.clone(), req).await;
+    assert_eq!(body_text_of(res, ADMIN).await, "anything");
+    let res = send(app.clone(), get_from("/x", APP)).await;
+    assert_eq!(body_text_of(res, APP).await, "thing");
+    let res = send(app.clone(), get_from("/x", ADMIN)).await;
+    assert_cors(&res, &[("vary", "origin")]);
+    let res = send(
+        app.clone(),
+        preflight("/x", ADMIN, "PATCH").body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert_cors(
+        &res,
+        &[
+            ("access-control-allow-origin", ADMIN),
+            ("access-control-allow-methods", "PATCH"),
+            ("vary", PREFLIGHT_VARY),
+        ],
+    );
+    // GET is routed to its own handler, whose policy refuses the admin.
+    let res = send(
+        app,
+        preflight("/x", ADMIN, "GET").body(Body::empty()).unwrap(),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+}
+
+/// `route_cors::on`, as axum's `on`: the filter's methods under the
+/// handler's policy, no others.
+#[tokio::test]
+async fn on_routes_the_filters_methods_under_its_policy() {
+    use axum::routing::MethodFilter;
+    let app = CorsRouter::new()
+        .route(
+            "/x",
+            route_cors::on(MethodFilter::PUT.or(MethodFilter::PATCH), anything),
+        )
+        .into_router();
+    for method in ["PUT", "PATCH"] {
+        let res = send(
+            app.clone(),
+            preflight("/x", ADMIN, method).body(Body::empty()).unwrap(),
+        )
+        .await;
+        assert_eq!(res.status(), StatusCode::NO_CONTENT, "{method}");
+        assert_eq!(res.headers()["access-control-allow-methods"], method);
+    }
+    let res = send(
+        app,
+        preflight("/x", ADMIN, "DELETE")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
 }

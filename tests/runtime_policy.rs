@@ -115,7 +115,9 @@ fn each_mistake_of_the_attribute_is_refused_at_construction_by_name() {
             "*",
         ),
         (
-            origins(&["https://a.com"]).expose_any().credentials(true),
+            origins(&["https://a.com"])
+                .any_exposed_header()
+                .credentials(true),
             Key::Expose,
             Rule::AnyExposeWithCredentials,
             "*",
@@ -167,12 +169,6 @@ fn each_mistake_of_the_attribute_is_refused_at_construction_by_name() {
             Key::MaxAge,
             Rule::MaxAgeTooLarge,
             "86401",
-        ),
-        (
-            origins(&["https://a.com"]).max_age(-1),
-            Key::MaxAge,
-            Rule::MaxAgeNegative,
-            "-1",
         ),
         (Policy::builder(), Key::Origins, Rule::OriginsMissing, ""),
     ];
@@ -261,13 +257,37 @@ mod config {
     }
 
     #[test]
-    fn unknown_configuration_keys_are_refused() {
+    fn unknown_configuration_keys_are_refused_with_the_key_meant() {
         let error = serde_json::from_str::<PolicyConfig>(r#"{"allow_origins": ["https://a.com"]}"#)
             .unwrap_err()
             .to_string();
         assert!(
-            error.starts_with("unknown field `allow_origins`"),
+            error.starts_with("unknown key `allow_origins` (help: did you mean `origins`?)"),
             "{error}"
+        );
+    }
+
+    /// The type users reach for first deserializes: every value of the
+    /// wrong type and every broken rule, in one error.
+    #[test]
+    fn a_policy_deserializes_itself_and_names_every_mistake() {
+        let policy: route_cors::Policy = serde_json::from_str(
+            r#"{"origins": ["https://app.example.com"], "credentials": true}"#,
+        )
+        .unwrap();
+        assert!(policy.credentials());
+        let error = serde_json::from_str::<route_cors::Policy>(
+            r#"{"origins": ["https://App.example.com/"], "max_age": -1, "credentials": "yes"}"#,
+        )
+        .unwrap_err()
+        .to_string();
+        assert_eq!(
+            error,
+            "invalid CORS policy: `credentials` is true or false, found \"yes\"; `origins`: \
+             browsers send origins in lowercase, so this one would never match: \
+             `https://App.example.com/` (help: write `https://app.example.com`) \
+             [origin-uppercase]; `max_age`: `max_age` cannot be negative: `-1` (help: a number \
+             of seconds from 0 to 86400) [max-age-negative]"
         );
     }
 }

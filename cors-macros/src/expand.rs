@@ -2,7 +2,10 @@
 //! that carries its policy as `static` data and implements
 //! `route_cors::CorsHandler`, so the route builders can collect the policy
 //! before axum erases the handler's type. The function itself stays callable
-//! as `name::call(...)`.
+//! as `name.call(...)`: a method, so that no path to it can be given to axum
+//! in place of the handler (`get(name::call)` would lose the policy). Given
+//! to axum's own `get`, `any`, `on` or `fallback`, the struct is an error
+//! that names the route-cors registration.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned, ToTokens};
@@ -11,25 +14,24 @@ use syn::spanned::Spanned;
 use syn::ReturnType;
 
 use crate::handler::Handler;
+use crate::stacking::Stacked;
 use crate::validate::Checked;
 
 /// The whole expansion. When the attribute had errors the handler is still
 /// written, with a policy that allows nothing, so that the only errors are
 /// the attribute's own.
-pub fn expand(handler: &Handler, policy: &Checked, krate: &syn::Path) -> TokenStream {
+pub fn expand(
+    handler: &Handler,
+    policy: &Checked,
+    stacked: &Stacked<'_>,
+    krate: &syn::Path,
+) -> TokenStream {
     let item = &handler.item;
     let vis = &item.vis;
     let name = &item.sig.ident;
-    let docs: Vec<_> = item
-        .attrs
-        .iter()
-        .filter(|a| a.path().is_ident("doc"))
-        .collect();
-    let others: Vec<_> = item
-        .attrs
-        .iter()
-        .filter(|a| !a.path().is_ident("doc"))
-        .collect();
+    let docs = &stacked.docs;
+    let others = &stacked.on_call;
+    let cfgs = &stacked.cfgs;
 
     let call = call_fn(item);
 
@@ -83,22 +85,40 @@ pub fn expand(handler: &Handler, policy: &Checked, krate: &syn::Path) -> TokenSt
         ReturnType::Default => item.sig.ident.span(),
         ReturnType::Type(_, ty) => ty.span(),
     };
-    let handler_fn = quote_spanned!(output_span=> Self::call);
+    let params_in: Vec<_> = (0..types.len()).map(|i| format_ident!("__a{i}")).collect();
+    let handler_fn = quote_spanned!(output_span=>
+        move |#(#params_in: #types),*| #name.call(#(#params_in),*)
+    );
     let handler_ty = quote_spanned!(output_span=> impl #private::axum::handler::Handler<#args, #s>);
     let checks = signature_checks(handler, &private);
     let struct_doc = format!(
         "The `{name}` handler with its CORS policy. Register it with the route-cors \
-         builders (`route_cors::get({name})`); call it directly as `{name}::call(...)`."
+         builders (`route_cors::get({name})`); call it directly as `{name}.call(...)`."
     );
+
+    let debug_handler = stacked.debug_handler.map(|attr| {
+        let output = &item.sig.output;
+        let check = format_ident!("__cors_debug_handler_{}", name);
+        quote! {
+            #(#cfgs)*
+            #[allow(dead_code, non_snake_case)]
+            #attr
+            async fn #check(#(#params_in: #types),*) #output {
+                #name.call(#(#params_in),*).await
+            }
+        }
+    });
 
     quote! {
         #(#docs)*
         #[doc = ""]
         #[doc = #struct_doc]
+        #(#cfgs)*
         #[allow(non_camel_case_types)]
         #[derive(Clone, Copy, Debug, Default)]
         #vis struct #name;
 
+        #(#cfgs)*
         impl #name {
             #(#docs)*
             #(#others)*
@@ -107,6 +127,7 @@ pub fn expand(handler: &Handler, policy: &Checked, krate: &syn::Path) -> TokenSt
             #policy_fn
         }
 
+        #(#cfgs)*
         impl<#params> #private::CorsHandler<#args, #s> for #name
         where
             #bounds
@@ -121,7 +142,24 @@ pub fn expand(handler: &Handler, policy: &Checked, krate: &syn::Path) -> TokenSt
             }
         }
 
+        // Given to axum directly, the handler would lose its policy: this
+        // impl makes that an error naming the registration to use.
+        #(#cfgs)*
+        impl<__S> #private::axum::handler::Handler<#private::NotAHandler, __S> for #name
+        where
+            __S: #private::RegisterWithRouteCors<#name> + ::core::marker::Send + 'static,
+        {
+            type Future = #private::Unreachable;
+
+            fn call(self, _req: #private::axum::extract::Request, _state: __S) -> Self::Future {
+                #private::Unreachable
+            }
+        }
+
+        #(#cfgs)*
         #checks
+
+        #debug_handler
     }
 }
 
@@ -157,11 +195,13 @@ pub fn invalid(handler: &Handler, krate: &syn::Path) -> TokenStream {
     }
 }
 
-/// The handler as written, renamed `call`, to live in the struct's `impl`.
+/// The handler as written, renamed `call` and taking `self`, to live in the
+/// struct's `impl`.
 fn call_fn(item: &syn::ItemFn) -> TokenStream {
     let vis = &item.vis;
     let mut sig = item.sig.clone();
     sig.ident = format_ident!("call", span = item.sig.ident.span());
+    sig.inputs.insert(0, syn::parse_quote!(self));
     let block = &item.block;
     quote!(#vis #sig #block)
 }
@@ -186,7 +226,7 @@ fn signature_checks(handler: &Handler, private: &TokenStream) -> TokenStream {
         .arg_types
         .iter()
         .map(|_| quote!(::core::panic!("only type-checked, never called")));
-    let send = quote_spanned!(name.span()=> __assert_send(#name::call(#(#never),*)));
+    let send = quote_spanned!(name.span()=> __assert_send(#name.call(#(#never),*)));
     quote! {
         const _: () = {
             #[allow(unreachable_code, unused_variables, clippy::diverging_sub_expression)]

@@ -38,8 +38,16 @@ pub fn check(item: ItemFn, cx: &mut Ctxt) -> Handler {
     }
     let generics = &sig.generics;
     if !generics.params.is_empty() || generics.where_clause.is_some() {
-        let help = "write the concrete types; axum needs to know each extractor";
-        let message = with_help("`#[cors]` handlers cannot be generic", Some(help));
+        let name = &sig.ident;
+        let help = format!(
+            "keep the generic function without `#[cors]`, and put `#[cors]` on a concrete \
+             handler that calls it: `async fn {name}_concrete(..) -> .. {{ {name}::<YourType>(..).await }}`"
+        );
+        let message = with_help(
+            "`#[cors]` handlers cannot be generic: `#[cors]` turns the handler into a struct of \
+             the same name, which has no type parameters to give",
+            Some(&help),
+        );
         // `Generics` prints without its `where` clause.
         match &generics.where_clause {
             Some(where_clause) if generics.params.is_empty() => {

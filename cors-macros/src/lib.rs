@@ -14,6 +14,7 @@ mod attr;
 mod ctxt;
 mod expand;
 mod handler;
+mod stacking;
 mod symbol;
 mod validate;
 
@@ -52,7 +53,8 @@ pub fn cors(args: TokenStream, item: TokenStream) -> TokenStream {
         };
         return quote!(#errors #item).into();
     }
-    let expanded = expand::expand(&handler, &policy, &krate);
+    let stacked = stacking::sort(&handler.item.attrs, &mut cx);
+    let expanded = expand::expand(&handler, &policy, &stacked, &krate);
     let errors = cx.into_compile_errors();
     quote!(#errors #expanded).into()
 }

@@ -57,7 +57,48 @@ pub fn matches_subdomains(prefix: &[u8], suffix: &[u8], origin: &[u8]) -> bool {
 
 /// Parses one configured origin. `"*"` is not an origin here: the caller
 /// handles the any-origin form.
+///
+/// An origin with several mistakes (`https://App.example.com/`) is reported
+/// by its first, but the fix offered is the origin with all of them fixed,
+/// where that is a valid origin.
 pub fn parse_allowed(s: &str) -> Result<AllowedOrigin, Violation> {
+    parse_one(s).map_err(|mut violation| {
+        let written = violation
+            .help
+            .as_deref()
+            .and_then(|help| help.strip_prefix("write `"))
+            .and_then(|rest| rest.split('`').next());
+        if let (Some(written), Some(fixed)) = (written, fully_fixed(s)) {
+            if written != fixed {
+                violation.help = Some(format!("write `{fixed}`"));
+            }
+        }
+        violation
+    })
+}
+
+/// `s` with every mistake that has one obvious fix fixed (whitespace,
+/// case, what follows the authority, user information, a default port, an
+/// IP address in another form), if that is a valid origin.
+fn fully_fixed(s: &str) -> Option<String> {
+    let lower = s.trim().to_ascii_lowercase();
+    let (scheme, rest) = lower.split_once("://")?;
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = &rest[..end];
+    let authority = authority
+        .rsplit_once('@')
+        .map_or(authority, |(_, host)| host);
+    let (host, port) = split_port(authority).ok()?;
+    let port = port
+        .filter(|&p| default_port(scheme) != Some(p))
+        .map(|p| format!(":{p}"))
+        .unwrap_or_default();
+    let host = canonical_ip(host).unwrap_or_else(|| host.to_owned());
+    let fixed = format!("{scheme}://{host}{port}");
+    parse_one(&fixed).is_ok().then_some(fixed)
+}
+
+fn parse_one(s: &str) -> Result<AllowedOrigin, Violation> {
     let fail = |rule| Violation::new(rule, s);
     if s.is_empty() {
         return Err(fail(Rule::OriginEmpty));

@@ -192,6 +192,7 @@ impl fmt::Display for Rule {
 /// A broken rule, with the value that broke it and, where the fix is obvious,
 /// what to write instead.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Violation {
     pub rule: Rule,
     pub value: String,

@@ -558,3 +558,32 @@ fn origin_longer_than_the_runtime_limit_is_rejected() {
     assert_eq!(origin.len(), MAX_ORIGIN_LEN + 2);
     assert!(validate(&with_origins(&[&origin])).is_err());
 }
+
+#[test]
+fn an_origin_with_several_mistakes_gets_the_fully_fixed_origin_as_its_help() {
+    for (written, fixed) in [
+        ("https://App.example.com/", "https://app.example.com"),
+        (
+            "HTTPS://APP.example.com:443/path?q#f",
+            "https://app.example.com",
+        ),
+        (
+            "https://user@App.example.com:8443/",
+            "https://app.example.com:8443",
+        ),
+        ("http://0x7f.1:80/", "http://127.0.0.1"),
+    ] {
+        let violation = route_cors_rules::origin::parse_allowed(written).unwrap_err();
+        assert_eq!(
+            violation.help.as_deref(),
+            Some(format!("write `{fixed}`").as_str()),
+            "{written}"
+        );
+    }
+    // One mistake keeps its own help.
+    let violation = route_cors_rules::origin::parse_allowed("https://x.com:443").unwrap_err();
+    assert_eq!(
+        violation.help.as_deref(),
+        Some("write `https://x.com`, without `:443`")
+    );
+}

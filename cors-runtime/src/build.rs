@@ -139,7 +139,7 @@ impl PolicyBuilder {
     }
 
     /// Exposes every response header (Fetch's `*`).
-    pub fn expose_any(mut self) -> Self {
+    pub fn any_exposed_header(mut self) -> Self {
         self.expose = Some(Owned::Any);
         self
     }
@@ -151,8 +151,16 @@ impl PolicyBuilder {
     }
 
     /// How long, in seconds, browsers may cache a preflight answer
-    /// (at most 86400).
-    pub fn max_age(mut self, seconds: i64) -> Self {
+    /// (at most 86400, Firefox's cap; Chromium caps at 7200).
+    pub fn max_age(mut self, seconds: u32) -> Self {
+        self.max_age = Some(i64::from(seconds));
+        self
+    }
+
+    /// The same from configuration, where a negative number is a mistake to
+    /// report by its rule.
+    #[cfg(feature = "serde")]
+    pub(crate) fn max_age_checked(mut self, seconds: i64) -> Self {
         self.max_age = Some(seconds);
         self
     }

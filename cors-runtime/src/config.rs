@@ -1,12 +1,16 @@
 //! Policies read from configuration (`serde` feature): the same keys as the
-//! attribute, checked by the same rules when turned into a [`Policy`].
+//! attribute, read key by key so that a value of the wrong type does not
+//! hide the other mistakes, then checked by the same rules as `#[cors]`.
 
 use std::collections::BTreeMap;
+use std::fmt;
 
+use route_cors_rules::Key;
+use serde::de::{Deserializer, Error as _, IgnoredAny};
 use serde::Deserialize;
 
 use crate::build::PolicyError;
-use crate::policies::{PoliciesError, Problem};
+use crate::policies::{PoliciesError, PolicySet, Problem};
 use crate::policy::Policy;
 
 /// A policy as configuration describes it, e.g. in TOML:
@@ -20,66 +24,146 @@ use crate::policy::Policy;
 /// ```
 ///
 /// `origins`, `methods`, `headers` and `expose` take a list or `"*"`.
-/// Unknown keys are refused. Nothing is checked until
-/// [`build`](PolicyConfig::build).
-#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
+/// Unknown keys and values of the wrong type are refused, all of them at
+/// once; the rules are checked by [`build`](PolicyConfig::build).
+/// `Policy` itself deserializes from the same keys, checking everything.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct PolicyConfig {
-    #[serde(default)]
-    pub origins: Option<Values>,
-    #[serde(default)]
-    pub methods: Option<Values>,
-    #[serde(default)]
-    pub headers: Option<Values>,
-    #[serde(default)]
-    pub expose: Option<Values>,
-    #[serde(default)]
-    pub credentials: bool,
-    #[serde(default)]
-    pub max_age: Option<i64>,
-    #[serde(default)]
-    pub private_network: bool,
+    origins: Option<Vec<String>>,
+    methods: Option<Vec<String>>,
+    headers: Option<Vec<String>>,
+    expose: Option<Vec<String>>,
+    credentials: bool,
+    max_age: Option<i64>,
+    private_network: bool,
 }
 
-/// `"*"` or a list. A single other string is a list of one.
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+/// A value as written, before its key says what it must be.
+#[derive(Deserialize)]
 #[serde(untagged)]
-pub enum Values {
-    One(String),
+enum Raw {
+    Bool(bool),
+    Int(i64),
+    Str(String),
     List(Vec<String>),
+    Other(IgnoredAny),
 }
 
-impl Values {
-    fn into_list(self) -> Vec<String> {
+impl fmt::Display for Raw {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Values::One(one) => vec![one],
-            Values::List(list) => list,
+            Raw::Bool(b) => write!(f, "{b}"),
+            Raw::Int(i) => write!(f, "{i}"),
+            Raw::Str(s) => write!(f, "{s:?}"),
+            Raw::List(l) => write!(f, "{l:?}"),
+            Raw::Other(_) => f.write_str("another kind of value"),
         }
     }
 }
 
 impl PolicyConfig {
+    /// Reads the keys one by one: the configuration, and a sentence for each
+    /// key that could not be read.
+    fn read(raw: BTreeMap<String, Raw>) -> (Self, Vec<String>) {
+        let mut config = PolicyConfig::default();
+        let mut mistakes = Vec::new();
+        let list = |key: &str, value: Raw, mistakes: &mut Vec<String>| match value {
+            Raw::Str(one) => Some(vec![one]),
+            Raw::List(list) => Some(list),
+            other => {
+                mistakes.push(format!(
+                    "`{key}` takes a list of strings, or \"*\", found {other}"
+                ));
+                None
+            }
+        };
+        for (key, value) in raw {
+            match Key::from_name(&key) {
+                Some(Key::Origins) => config.origins = list(&key, value, &mut mistakes),
+                Some(Key::Methods) => config.methods = list(&key, value, &mut mistakes),
+                Some(Key::Headers) => config.headers = list(&key, value, &mut mistakes),
+                Some(Key::Expose) => config.expose = list(&key, value, &mut mistakes),
+                Some(flag @ (Key::Credentials | Key::PrivateNetwork)) => match value {
+                    Raw::Bool(on) if flag == Key::Credentials => config.credentials = on,
+                    Raw::Bool(on) => config.private_network = on,
+                    other => mistakes.push(format!("`{key}` is true or false, found {other}")),
+                },
+                Some(Key::MaxAge) => match value {
+                    Raw::Int(seconds) => config.max_age = Some(seconds),
+                    other => mistakes.push(format!(
+                        "`{key}` is a whole number of seconds, found {other}"
+                    )),
+                },
+                _ => {
+                    let help = route_cors_rules::key::suggest(&key, &[])
+                        .map(|k| format!(" (help: did you mean `{k}`?)"))
+                        .unwrap_or_default();
+                    mistakes.push(format!("unknown key `{key}`{help}"));
+                }
+            }
+        }
+        (config, mistakes)
+    }
+
     /// Checks the policy and builds it, or names every mistake.
     pub fn build(self) -> Result<Policy, PolicyError> {
         let mut builder = Policy::builder()
             .credentials(self.credentials)
             .private_network(self.private_network);
         if let Some(origins) = self.origins {
-            builder = builder.origins(origins.into_list());
+            builder = builder.origins(origins);
         }
         if let Some(methods) = self.methods {
-            builder = builder.methods(methods.into_list());
+            builder = builder.methods(methods);
         }
         if let Some(headers) = self.headers {
-            builder = builder.headers(headers.into_list());
+            builder = builder.headers(headers);
         }
         if let Some(expose) = self.expose {
-            builder = builder.expose(expose.into_list());
+            builder = builder.expose(expose);
         }
         if let Some(max_age) = self.max_age {
-            builder = builder.max_age(max_age);
+            builder = builder.max_age_checked(max_age);
         }
         builder.build()
+    }
+}
+
+impl<'de> Deserialize<'de> for PolicyConfig {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let (config, mistakes) = PolicyConfig::read(BTreeMap::deserialize(deserializer)?);
+        if mistakes.is_empty() {
+            Ok(config)
+        } else {
+            Err(D::Error::custom(mistakes.join("; ")))
+        }
+    }
+}
+
+/// A policy from configuration, checked: every value of the wrong type and
+/// every broken rule in one error.
+///
+/// ```
+/// let policy: route_cors::Policy = serde_json::from_str(
+///     r#"{"origins": ["https://app.example.com"], "credentials": true}"#,
+/// )?;
+/// assert!(policy.credentials());
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+impl<'de> Deserialize<'de> for Policy {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let (config, mut mistakes) = PolicyConfig::read(BTreeMap::deserialize(deserializer)?);
+        match config.build() {
+            Ok(policy) if mistakes.is_empty() => return Ok(policy),
+            Ok(_) => {}
+            Err(error) => mistakes.extend(error.violations().iter().map(|(key, violation)| {
+                format!("`{}`: {violation} [{}]", key.name(), violation.rule.name())
+            })),
+        }
+        Err(D::Error::custom(format!(
+            "invalid CORS policy: {}",
+            mistakes.join("; ")
+        )))
     }
 }
 
@@ -91,7 +175,7 @@ impl TryFrom<PolicyConfig> for Policy {
     }
 }
 
-impl crate::policies::PolicySet {
+impl PolicySet {
     /// Reads a set of named policies from JSON, the attribute's keys under
     /// each name, `default` for the default policy:
     ///
@@ -105,8 +189,9 @@ impl crate::policies::PolicySet {
     /// # Ok::<(), route_cors::PoliciesError>(())
     /// ```
     ///
-    /// Each policy is read on its own, so that every broken rule of every
-    /// policy (and every value of the wrong type) is reported at once.
+    /// Each key of each policy is read on its own, so that every broken rule
+    /// and every value of the wrong type, in every policy, is reported at
+    /// once.
     pub fn from_json(json: &str) -> Result<Self, PoliciesError> {
         let unreadable =
             |message: String| PoliciesError::new(vec![Problem::Unreadable { message }]);
@@ -115,7 +200,16 @@ impl crate::policies::PolicySet {
         let mut problems = Vec::new();
         let mut configs = Vec::new();
         for (name, value) in raw {
-            let (config, mistakes) = read_raw(&value);
+            let keys = match BTreeMap::<String, Raw>::deserialize(value) {
+                Ok(keys) => keys,
+                Err(e) => {
+                    problems.push(Problem::Unreadable {
+                        message: format!("policy `{name}`: expected an object of keys: {e}"),
+                    });
+                    continue;
+                }
+            };
+            let (config, mistakes) = PolicyConfig::read(keys);
             problems.extend(mistakes.into_iter().map(|message| Problem::Unreadable {
                 message: format!("policy `{name}`: {message}"),
             }));
@@ -130,64 +224,4 @@ impl crate::policies::PolicySet {
             }
         }
     }
-}
-
-/// Reads one policy's raw JSON value key by key, so that a value of the
-/// wrong type does not hide the rules the other keys break: the keys that
-/// could be read, and a sentence for each that could not.
-fn read_raw(value: &serde_json::Value) -> (PolicyConfig, Vec<String>) {
-    use route_cors_rules::Key;
-    use serde_json::Value;
-
-    let mut config = PolicyConfig::default();
-    let mut mistakes = Vec::new();
-    let Value::Object(keys) = value else {
-        mistakes.push(format!("expected an object of keys, found {value}"));
-        return (config, mistakes);
-    };
-    let list = |key: &str, value: &Value, mistakes: &mut Vec<String>| match value {
-        Value::String(one) => Some(Values::One(one.clone())),
-        Value::Array(items) => {
-            let strings: Option<Vec<String>> = items
-                .iter()
-                .map(|item| item.as_str().map(str::to_owned))
-                .collect();
-            if strings.is_none() {
-                mistakes.push(format!("`{key}` takes a list of strings, or \"*\""));
-            }
-            strings.map(Values::List)
-        }
-        _ => {
-            mistakes.push(format!(
-                "`{key}` takes a list of strings, or \"*\", found {value}"
-            ));
-            None
-        }
-    };
-    for (key, value) in keys {
-        match Key::from_name(key) {
-            Some(Key::Origins) => config.origins = list(key, value, &mut mistakes),
-            Some(Key::Methods) => config.methods = list(key, value, &mut mistakes),
-            Some(Key::Headers) => config.headers = list(key, value, &mut mistakes),
-            Some(Key::Expose) => config.expose = list(key, value, &mut mistakes),
-            Some(flag @ (Key::Credentials | Key::PrivateNetwork)) => match value.as_bool() {
-                Some(on) if flag == Key::Credentials => config.credentials = on,
-                Some(on) => config.private_network = on,
-                None => mistakes.push(format!("`{key}` is true or false, found {value}")),
-            },
-            Some(Key::MaxAge) => match value.as_i64() {
-                Some(seconds) => config.max_age = Some(seconds),
-                None => mistakes.push(format!(
-                    "`{key}` is a whole number of seconds, found {value}"
-                )),
-            },
-            None => {
-                let help = route_cors_rules::key::suggest(key, &[])
-                    .map(|k| format!(" (help: did you mean `{k}`?)"))
-                    .unwrap_or_default();
-                mistakes.push(format!("unknown key `{key}`{help}"));
-            }
-        }
-    }
-    (config, mistakes)
 }

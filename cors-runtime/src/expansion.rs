@@ -21,3 +21,35 @@ impl<S> Handler<((),), S> for InvalidHandler {
         ready(StatusCode::INTERNAL_SERVER_ERROR.into_response())
     }
 }
+
+/// What a `#[cors]` handler's state would have to implement for the handler
+/// to be given to axum directly; nothing does, so `axum::routing::get(handler)`
+/// is an error with this message instead of axum's bare "`Handler` is not
+/// satisfied". (The bound is on the state, not the handler, so that it is
+/// not trivially false where it is written, and is judged after the state
+/// is known.)
+#[diagnostic::on_unimplemented(
+    message = "`{H}` is a `#[cors]` handler: register it with route-cors, not with axum's own functions",
+    label = "given to axum directly, `{H}` would lose its CORS policy",
+    note = "write `route_cors::get({H})` (or `post`, `put`, `any`, `on`, ...) in `CorsRouter::route`, or `CorsRouter::fallback({H})`; call it directly in tests as `{H}.call(...)`"
+)]
+pub trait RegisterWithRouteCors<H> {}
+
+/// The marker of that impl, for axum's `Handler<T, S>`.
+#[derive(Debug)]
+pub struct NotAHandler;
+
+/// The future of that impl, which can never be called.
+#[derive(Debug)]
+pub struct Unreachable;
+
+impl std::future::Future for Unreachable {
+    type Output = Response;
+
+    fn poll(
+        self: std::pin::Pin<&mut Self>,
+        _cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Response> {
+        std::task::Poll::Ready(StatusCode::INTERNAL_SERVER_ERROR.into_response())
+    }
+}

@@ -26,7 +26,7 @@ pub use handler::{plain, CorsHandler, HandlerPolicy, Plain};
 pub use policies::{Policies, PoliciesError, PolicySet, Problem};
 pub use policy::Policy;
 pub use request::{is_preflight, MAX_REQUEST_HEADERS_LEN};
-pub use route::{delete, get, head, options, patch, post, put, CorsRoute};
+pub use route::{any, delete, get, head, on, options, patch, post, put, CorsRoute};
 pub use router::CorsRouter;
 
 #[cfg(feature = "serde")]
@@ -40,7 +40,7 @@ pub mod __private {
     pub mod compiled {
         pub use crate::compiled::*;
     }
-    pub use crate::expansion::InvalidHandler;
+    pub use crate::expansion::{InvalidHandler, NotAHandler, RegisterWithRouteCors, Unreachable};
 }
 
 mod compiled;

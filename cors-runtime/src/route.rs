@@ -34,8 +34,9 @@ use crate::handler::{CorsHandler, HandlerPolicy};
 pub struct CorsRoute<S = ()> {
     pub(crate) router: MethodRouter<S>,
     /// Each method registered through the builders, with its handler's
-    /// policy.
-    pub(crate) methods: Vec<(Method, HandlerPolicy)>,
+    /// policy; `None` stands for every method no other handler of the path
+    /// is routed for (`any`).
+    pub(crate) methods: Vec<(Option<Method>, HandlerPolicy)>,
 }
 
 macro_rules! method_fns {
@@ -63,7 +64,7 @@ macro_rules! method_fns {
                     H: CorsHandler<T, S>,
                     T: 'static,
                 {
-                    self.add(Method::$method, MethodFilter::$method, handler)
+                    self.on(MethodFilter::$method, handler)
                 }
             )*
         }
@@ -80,18 +81,77 @@ method_fns! {
     options OPTIONS;
 }
 
+/// Starts a path's handlers with one for every method, as axum's `any`:
+/// it gets the methods no other handler of the path is routed for.
+pub fn any<H, T, S>(handler: H) -> CorsRoute<S>
+where
+    H: CorsHandler<T, S>,
+    T: 'static,
+    S: Clone + Send + Sync + 'static,
+{
+    let policy = handler.policy();
+    CorsRoute {
+        router: axum::routing::any(handler.into_handler()),
+        methods: vec![(None, policy)],
+    }
+}
+
+/// Starts a path's handlers with one for the methods of `filter`, as axum's
+/// `on` (`MethodFilter::GET.or(MethodFilter::POST)`).
+pub fn on<H, T, S>(filter: MethodFilter, handler: H) -> CorsRoute<S>
+where
+    H: CorsHandler<T, S>,
+    T: 'static,
+    S: Clone + Send + Sync + 'static,
+{
+    CorsRoute::from(MethodRouter::new()).on(filter, handler)
+}
+
+/// The methods a `MethodFilter` can hold.
+const FILTERABLE: [(MethodFilter, Method); 9] = [
+    (MethodFilter::CONNECT, Method::CONNECT),
+    (MethodFilter::DELETE, Method::DELETE),
+    (MethodFilter::GET, Method::GET),
+    (MethodFilter::HEAD, Method::HEAD),
+    (MethodFilter::OPTIONS, Method::OPTIONS),
+    (MethodFilter::PATCH, Method::PATCH),
+    (MethodFilter::POST, Method::POST),
+    (MethodFilter::PUT, Method::PUT),
+    (MethodFilter::TRACE, Method::TRACE),
+];
+
 impl<S> CorsRoute<S>
 where
     S: Clone + Send + Sync + 'static,
 {
-    fn add<H, T>(mut self, method: Method, filter: MethodFilter, handler: H) -> Self
+    /// Adds a handler for the methods of `filter`, as axum's
+    /// `MethodRouter::on`.
+    pub fn on<H, T>(mut self, filter: MethodFilter, handler: H) -> Self
     where
         H: CorsHandler<T, S>,
         T: 'static,
     {
         let policy = handler.policy();
         self.router = self.router.on(filter, handler.into_handler());
-        self.methods.push((method, policy));
+        for (one, method) in FILTERABLE {
+            if filter.or(one) == filter {
+                self.methods.push((Some(method), policy));
+            }
+        }
+        self
+    }
+
+    /// Adds a handler for every method no other handler of the path is
+    /// routed for, as axum's `MethodRouter::fallback`.
+    pub fn any<H, T>(mut self, handler: H) -> Self
+    where
+        H: CorsHandler<T, S>,
+        T: 'static,
+    {
+        let policy = handler.policy();
+        self.router = self.router.fallback(handler.into_handler());
+        self.methods.retain(|(method, _)| method.is_some());
+        self.methods.push((None, policy));
         self
     }
 }
@@ -112,7 +172,12 @@ impl<S> fmt::Debug for CorsRoute<S> {
         let methods: Vec<(&str, bool)> = self
             .methods
             .iter()
-            .map(|(method, policy)| (method.as_str(), policy.is_some()))
+            .map(|(method, policy)| {
+                (
+                    method.as_ref().map_or("*", Method::as_str),
+                    policy.is_some(),
+                )
+            })
             .collect();
         f.debug_struct("CorsRoute")
             .field("methods_with_policy", &methods)

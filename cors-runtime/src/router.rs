@@ -10,6 +10,7 @@ use axum::extract::Request;
 use axum::response::IntoResponse;
 use axum::routing::Route;
 use axum::Router;
+use http::Method;
 use tower_layer::Layer;
 use tower_service::Service;
 
@@ -305,7 +306,8 @@ impl CorsRouter {
         let mut problems = Vec::new();
         let named = self.paths.iter().flat_map(|entry| {
             entry.methods.iter().map(move |m| {
-                let route = format!("{} {}", m.method, entry.path);
+                let method = m.method.as_ref().map_or("any", Method::as_str);
+                let route = format!("{method} {}", entry.path);
                 (m.policy, m.source.as_ref(), route)
             })
         });

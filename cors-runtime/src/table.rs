@@ -21,7 +21,8 @@ pub(crate) type Source = Option<Policies>;
 /// One registered method of a path.
 #[derive(Clone, Debug)]
 pub(crate) struct MethodEntry {
-    pub(crate) method: Method,
+    /// `None`: every method no other handler of the path is routed for.
+    pub(crate) method: Option<Method>,
     pub(crate) policy: HandlerPolicy,
     pub(crate) source: Source,
 }
@@ -41,14 +42,25 @@ pub(crate) struct PathEntry {
 
 impl PathEntry {
     /// The handler routed for `method`: `HEAD` goes to the `GET` handler
-    /// when the path has no `HEAD` one, as in axum.
+    /// when the path has no `HEAD` one, and a method no handler is routed
+    /// for to the `any` handler, as in axum.
     fn method(&self, method: &[u8]) -> Option<&MethodEntry> {
         let find = |m: &[u8]| {
-            self.methods
-                .iter()
-                .find(|entry| entry.method.as_str().as_bytes() == m)
+            self.methods.iter().find(|entry| {
+                entry
+                    .method
+                    .as_ref()
+                    .is_some_and(|routed| routed.as_str().as_bytes() == m)
+            })
         };
-        find(method).or_else(|| (method == b"HEAD").then(|| find(b"GET")).flatten())
+        find(method)
+            .or_else(|| (method == b"HEAD").then(|| find(b"GET")).flatten())
+            // A malformed requested method (empty) reaches no handler.
+            .or_else(|| {
+                (!method.is_empty())
+                    .then(|| self.methods.iter().find(|entry| entry.method.is_none()))
+                    .flatten()
+            })
     }
 
     /// Whether any method of the path has a policy of its own.

@@ -32,9 +32,9 @@ async fn rename(
 
 #[tokio::main]
 async fn main() {
-    assert_eq!(hello::call().await, "hello");
+    assert_eq!(hello.call().await, "hello");
     let user = || Json(User { name: "ada".into() });
-    let Json(renamed) = rename::call(State("!"), Path(1), user()).await.unwrap();
+    let Json(renamed) = rename.call(State("!"), Path(1), user()).await.unwrap();
     assert_eq!(
         renamed,
         User {
@@ -42,7 +42,7 @@ async fn main() {
         }
     );
     assert_eq!(
-        rename::call(State("!"), Path(0), user()).await.unwrap_err(),
+        rename.call(State("!"), Path(0), user()).await.unwrap_err(),
         StatusCode::NOT_FOUND,
     );
 }
