@@ -332,3 +332,26 @@ async fn head_preflight_is_judged_by_the_get_handler() {
         ],
     );
 }
+
+/// Browsers send `Access-Control-Request-Private-Network: true`, exactly;
+/// any other value, or the line twice, asks for nothing and is granted
+/// nothing, even by a policy with `private_network`.
+#[tokio::test]
+async fn private_network_is_granted_only_when_asked_with_exactly_true() {
+    for values in [vec!["TRUE"], vec!["true "], vec!["1"], vec!["true", "true"]] {
+        let mut req = preflight("/wild", "https://a.example.com", "GET");
+        for value in &values {
+            req = req.header("access-control-request-private-network", *value);
+        }
+        let res = send(app(), req.body(Body::empty()).unwrap()).await;
+        assert_eq!(res.status(), StatusCode::NO_CONTENT, "{values:?}");
+        assert_cors(
+            &res,
+            &[
+                ("access-control-allow-origin", "https://a.example.com"),
+                ("access-control-allow-methods", "GET"),
+                ("vary", PREFLIGHT_VARY),
+            ],
+        );
+    }
+}

@@ -56,6 +56,7 @@ pub struct Attr {
     pub credentials: Option<Written<bool>>,
     pub max_age: Option<Written<i128>>,
     pub private_network: Option<Written<bool>>,
+    pub insecure_origins: Option<Written<bool>>,
     pub krate: Option<syn::Path>,
     /// Whether `policy` was given, even with a name that could not be used.
     pub policy_given: bool,
@@ -82,6 +83,7 @@ impl Attr {
             Key::Credentials => self.credentials.as_ref().map(|v| &v.tokens),
             Key::MaxAge => self.max_age.as_ref().map(|v| &v.tokens),
             Key::PrivateNetwork => self.private_network.as_ref().map(|v| &v.tokens),
+            Key::InsecureOrigins => self.insecure_origins.as_ref().map(|v| &v.tokens),
         }
     }
 
@@ -157,6 +159,7 @@ pub fn parse(args: TokenStream, cx: &mut Ctxt) -> Attr {
             Key::Expose => attr.expose = list_value(key, &meta, false, cx),
             Key::Credentials => attr.credentials = flag(key, &meta, cx),
             Key::PrivateNetwork => attr.private_network = flag(key, &meta, cx),
+            Key::InsecureOrigins => attr.insecure_origins = flag(key, &meta, cx),
             Key::MaxAge => attr.max_age = integer(key, &meta, cx),
         }
         if cx.error_count() > errors_before {

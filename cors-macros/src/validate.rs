@@ -60,6 +60,7 @@ fn validate(attr: &Attr, cx: &mut Ctxt) -> Option<ValidPolicy> {
         max_age: attr.max_age.as_ref().map(|m| m.value),
         private_network: attr.private_network.as_ref().is_some_and(|p| p.value),
         origin_fn: false,
+        insecure_origins: attr.insecure_origins.as_ref().is_some_and(|i| i.value),
     };
     match route_cors_rules::validate(&spec) {
         Ok(policy) => Some(policy),

@@ -11,10 +11,11 @@ pub enum Key {
     Credentials,
     MaxAge,
     PrivateNetwork,
+    InsecureOrigins,
 }
 
 impl Key {
-    pub const ALL: [Key; 7] = [
+    pub const ALL: [Key; 8] = [
         Key::Origins,
         Key::Methods,
         Key::Headers,
@@ -22,6 +23,7 @@ impl Key {
         Key::Credentials,
         Key::MaxAge,
         Key::PrivateNetwork,
+        Key::InsecureOrigins,
     ];
 
     pub fn name(self) -> &'static str {
@@ -33,6 +35,7 @@ impl Key {
             Key::Credentials => "credentials",
             Key::MaxAge => "max_age",
             Key::PrivateNetwork => "private_network",
+            Key::InsecureOrigins => "insecure_origins",
         }
     }
 
@@ -66,6 +69,8 @@ const ALIASES: &[(&str, Key)] = &[
     ("max_age_seconds", Key::MaxAge),
     ("allow_private_network", Key::PrivateNetwork),
     ("private_network_access", Key::PrivateNetwork),
+    ("allow_insecure_origins", Key::InsecureOrigins),
+    ("allow_http", Key::InsecureOrigins),
 ];
 
 /// The key the user probably meant by `unknown`, among `extra` too (the macro

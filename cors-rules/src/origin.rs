@@ -55,6 +55,23 @@ pub fn matches_subdomains(prefix: &[u8], suffix: &[u8], origin: &[u8]) -> bool {
     labels.split(|&b| b == b'.').all(is_domain_label)
 }
 
+/// Whether a configured origin is a valid `http://` one whose host is not
+/// loopback (`localhost`, `*.localhost`, `127.0.0.0/8`, `[::1]`): a page
+/// anyone on its network path can read and change.
+pub fn is_insecure(origin: &str) -> bool {
+    let Some(authority) = origin.strip_prefix("http://") else {
+        return false;
+    };
+    let Ok((host, _)) = split_port(authority) else {
+        return false;
+    };
+    let loopback = host == "localhost"
+        || host.ends_with(".localhost")
+        || host == "[::1]"
+        || (host.starts_with("127.") && host.parse::<std::net::Ipv4Addr>().is_ok());
+    !loopback && parse_allowed(origin).is_ok()
+}
+
 /// Parses one configured origin. `"*"` is not an origin here: the caller
 /// handles the any-origin form.
 ///
@@ -248,7 +265,7 @@ fn split_port(authority: &str) -> Result<(&str, Option<u16>), Rule> {
     Ok((host, port))
 }
 
-fn parse_port(p: &[u8]) -> Option<u16> {
+pub(crate) fn parse_port(p: &[u8]) -> Option<u16> {
     if p.is_empty() || p.len() > 5 || p[0] == b'0' || !p.iter().all(u8::is_ascii_digit) {
         return None;
     }
@@ -397,7 +414,7 @@ fn canonical_ip(host: &str) -> Option<String> {
 
 /// A DNS label as browsers serialize it: lowercase letters, digits, `-` and
 /// `_` (seen in internal names), not starting or ending with `-`.
-fn is_domain_label(label: &[u8]) -> bool {
+pub(crate) fn is_domain_label(label: &[u8]) -> bool {
     !label.is_empty()
         && label.len() <= 63
         && label
@@ -448,33 +465,4 @@ fn is_public_suffix(domain: &str) -> bool {
     }
 }
 
-/// Whether request bytes have the shape of a serialized origin
-/// (`scheme://host[:port]`, lowercase ASCII) or are `null`. Used where any
-/// origin is allowed, so that garbage still gets no grant.
-pub fn is_request_origin(value: &[u8]) -> bool {
-    if value == b"null" {
-        return true;
-    }
-    if value.is_empty() || value.len() > MAX_ORIGIN_LEN {
-        return false;
-    }
-    let Some(sep) = value.windows(3).position(|w| w == b"://") else {
-        return false;
-    };
-    let (scheme, authority) = (&value[..sep], &value[sep + 3..]);
-    let scheme_ok = scheme.first().is_some_and(u8::is_ascii_lowercase)
-        && scheme
-            .iter()
-            .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"+-.".contains(&b));
-    if !scheme_ok {
-        return false;
-    }
-    let Ok(authority) = std::str::from_utf8(authority) else {
-        return false;
-    };
-    match split_port(authority) {
-        // Browsers send a fully qualified host with its trailing dot.
-        Ok((host, _)) => check_host(host.strip_suffix('.').unwrap_or(host)).is_ok(),
-        Err(_) => false,
-    }
-}
+pub use crate::request_origin::is_request_origin;

@@ -31,6 +31,9 @@ pub struct Spec<'a> {
     /// A function decides origins beside (or instead of) `origins`: then
     /// `origins` may be left out or empty, and cannot be `*`.
     pub origin_fn: bool,
+    /// `credentials` with `http://` origins that are not loopback, allowed
+    /// knowingly.
+    pub insecure_origins: bool,
 }
 
 /// Where a violation is: the key, and the list element when it is one.
@@ -167,6 +170,18 @@ pub fn validate(spec: &Spec<'_>) -> Result<ValidPolicy, Vec<Located>> {
         if expose == Names::Any {
             let v = Violation::new(Rule::AnyExposeWithCredentials, "*").help(list_them("headers"));
             errors.push(Key::Expose, None, v);
+        }
+    }
+    if spec.credentials && !spec.insecure_origins {
+        if let Some(Values::List(list)) = &spec.origins {
+            for (i, origin) in list.iter().enumerate() {
+                if origin::is_insecure(origin) {
+                    let help = "serve that page over `https://`, or add `insecure_origins` to \
+                                allow it knowingly";
+                    let v = Violation::new(Rule::InsecureOriginWithCredentials, *origin).help(help);
+                    errors.push(Key::Origins, Some(i), v);
+                }
+            }
         }
     }
     if spec.private_network && origins == Origins::Any {

@@ -63,6 +63,7 @@ pub enum Rule {
     AnyExposeWithCredentials,
     PrivateNetworkWithAnyOrigin,
     OriginFnWithAnyOrigin,
+    InsecureOriginWithCredentials,
     // run-time policy names
     PolicyNameInvalid,
     PolicyNameReserved,
@@ -121,6 +122,7 @@ impl Rule {
             AnyExposeWithCredentials => "any-expose-with-credentials",
             PrivateNetworkWithAnyOrigin => "private-network-with-any-origin",
             OriginFnWithAnyOrigin => "origin-fn-with-any-origin",
+            InsecureOriginWithCredentials => "insecure-origin-with-credentials",
             PolicyNameInvalid => "policy-name-invalid",
             PolicyNameReserved => "policy-name-reserved",
         }
@@ -177,6 +179,7 @@ impl Rule {
             AnyExposeWithCredentials => "browsers read `Access-Control-Expose-Headers: *` literally on requests with credentials",
             PrivateNetworkWithAnyOrigin => "private network access cannot be granted to any origin",
             OriginFnWithAnyOrigin => "`origins = \"*\"` already allows every origin, so an origin function would never be asked; list the origins it does not decide, or none",
+            InsecureOriginWithCredentials => "with `credentials`, an `http://` origin that is not loopback lets anyone on the network path of that page read the credentialed responses",
             PolicyNameInvalid => "a policy name is 1 to 64 characters of lowercase ASCII letters, digits, `-` and `_`",
             PolicyNameReserved => "`default` is the default policy, which every route without a policy of its own gets; name another policy",
         }

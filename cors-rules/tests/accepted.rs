@@ -254,6 +254,7 @@ fn credentials_and_private_network_with_listed_values_are_accepted() {
         max_age: Some(7200),
         private_network: true,
         origin_fn: false,
+        insecure_origins: false,
     };
     let policy = valid(&spec);
     assert!(policy.credentials);

@@ -38,6 +38,7 @@ fn one_mistake_per_key_are_all_reported_in_key_order() {
         max_age: Some(86_401),
         private_network: false,
         origin_fn: false,
+        insecure_origins: false,
     };
     assert_eq!(
         summary(&errors(&spec)),

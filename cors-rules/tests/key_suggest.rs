@@ -57,7 +57,8 @@ fn key_names_round_trip() {
             "expose",
             "credentials",
             "max_age",
-            "private_network"
+            "private_network",
+            "insecure_origins"
         ]
     );
     for key in Key::ALL {

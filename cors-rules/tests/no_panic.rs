@@ -22,6 +22,7 @@ fn panics_on(s: &str) -> bool {
             max_age: Some(i128::MAX),
             private_network: true,
             origin_fn: true,
+            insecure_origins: false,
         };
         let _ = validate(&spec);
         let _ = validate(&Spec {

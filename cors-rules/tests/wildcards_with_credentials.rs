@@ -159,3 +159,53 @@ fn private_network_with_a_listed_origin_is_accepted() {
     };
     assert!(route_cors_rules::validate(&spec).is_ok());
 }
+
+/// With credentials, an `http://` page that is not loopback can be read and
+/// changed by anyone on its network path: refused on the origin, unless
+/// `insecure_origins` says it is meant; loopback pages are fine.
+#[test]
+fn credentials_with_an_insecure_origin_is_refused_unless_said_knowingly() {
+    let origins = [
+        "http://intranet.example.com",
+        "http://localhost:3000",
+        "http://app.localhost:8001",
+        "http://127.0.0.1:8080",
+        "http://[::1]:8080",
+        "http://*.example.com",
+        "https://app.example.com",
+    ];
+    let spec = Spec {
+        origins: list(&origins),
+        credentials: true,
+        ..base()
+    };
+    let found: Vec<(Option<usize>, Rule, String)> = errors(&spec)
+        .into_iter()
+        .map(|l| (l.index, l.violation.rule, l.violation.value))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            (
+                Some(0),
+                Rule::InsecureOriginWithCredentials,
+                "http://intranet.example.com".to_owned()
+            ),
+            (
+                Some(5),
+                Rule::InsecureOriginWithCredentials,
+                "http://*.example.com".to_owned()
+            ),
+        ]
+    );
+    let knowingly = Spec {
+        insecure_origins: true,
+        ..spec.clone()
+    };
+    assert!(route_cors_rules::validate(&knowingly).is_ok());
+    let without_credentials = Spec {
+        credentials: false,
+        ..spec
+    };
+    assert!(route_cors_rules::validate(&without_credentials).is_ok());
+}

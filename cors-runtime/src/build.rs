@@ -38,6 +38,7 @@ pub struct PolicyBuilder {
     credentials: bool,
     max_age: Option<i64>,
     private_network: bool,
+    insecure_origins: bool,
     origin_fn: Option<OriginFn>,
 }
 
@@ -165,6 +166,14 @@ impl PolicyBuilder {
         self
     }
 
+    /// Allows `credentials` with `http://` origins that are not loopback,
+    /// knowingly: anyone on the network path of such a page can read the
+    /// credentialed responses. Without it, such a policy is refused.
+    pub fn insecure_origins(mut self, allow: bool) -> Self {
+        self.insecure_origins = allow;
+        self
+    }
+
     /// Grants Private Network Access to the allowed origins.
     pub fn private_network(mut self, allow: bool) -> Self {
         self.private_network = allow;
@@ -182,6 +191,7 @@ impl PolicyBuilder {
             max_age: self.max_age.map(i128::from),
             private_network: self.private_network,
             origin_fn: self.origin_fn.is_some(),
+            insecure_origins: self.insecure_origins,
         };
         let valid = route_cors_rules::validate(&spec).map_err(PolicyError::new)?;
         let mut policy = from_valid(&valid);

@@ -36,6 +36,7 @@ pub struct PolicyConfig {
     credentials: bool,
     max_age: Option<i64>,
     private_network: bool,
+    insecure_origins: bool,
 }
 
 /// A value as written, before its key says what it must be.
@@ -83,11 +84,16 @@ impl PolicyConfig {
                 Some(Key::Methods) => config.methods = list(&key, value, &mut mistakes),
                 Some(Key::Headers) => config.headers = list(&key, value, &mut mistakes),
                 Some(Key::Expose) => config.expose = list(&key, value, &mut mistakes),
-                Some(flag @ (Key::Credentials | Key::PrivateNetwork)) => match value {
-                    Raw::Bool(on) if flag == Key::Credentials => config.credentials = on,
-                    Raw::Bool(on) => config.private_network = on,
-                    other => mistakes.push(format!("`{key}` is true or false, found {other}")),
-                },
+                Some(flag @ (Key::Credentials | Key::PrivateNetwork | Key::InsecureOrigins)) => {
+                    match (flag, value) {
+                        (Key::Credentials, Raw::Bool(on)) => config.credentials = on,
+                        (Key::PrivateNetwork, Raw::Bool(on)) => config.private_network = on,
+                        (_, Raw::Bool(on)) => config.insecure_origins = on,
+                        (_, other) => {
+                            mistakes.push(format!("`{key}` is true or false, found {other}"))
+                        }
+                    }
+                }
                 Some(Key::MaxAge) => match value {
                     Raw::Int(seconds) => config.max_age = Some(seconds),
                     other => mistakes.push(format!(
@@ -109,7 +115,8 @@ impl PolicyConfig {
     pub fn build(self) -> Result<Policy, PolicyError> {
         let mut builder = Policy::builder()
             .credentials(self.credentials)
-            .private_network(self.private_network);
+            .private_network(self.private_network)
+            .insecure_origins(self.insecure_origins);
         if let Some(origins) = self.origins {
             builder = builder.origins(origins);
         }

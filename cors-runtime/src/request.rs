@@ -41,12 +41,13 @@ pub(crate) fn requested_method_value(headers: &HeaderMap) -> Option<&HeaderValue
     single(headers, &ACCESS_CONTROL_REQUEST_METHOD).filter(|m| is_token(m.as_bytes()))
 }
 
-/// Whether the preflight asks for private network access.
+/// Whether the preflight asks for private network access: one
+/// `Access-Control-Request-Private-Network` line, exactly `true`, as
+/// browsers send it. Anything else asks for nothing, and so is granted
+/// nothing.
 pub(crate) fn requests_private_network(headers: &HeaderMap) -> bool {
-    headers
-        .get_all(ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK)
-        .iter()
-        .any(|v| v.as_bytes().eq_ignore_ascii_case(b"true"))
+    single(headers, &ACCESS_CONTROL_REQUEST_PRIVATE_NETWORK)
+        .is_some_and(|v| v.as_bytes() == b"true")
 }
 
 fn single<'a>(headers: &'a HeaderMap, name: &HeaderName) -> Option<&'a HeaderValue> {

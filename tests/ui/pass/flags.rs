@@ -56,3 +56,17 @@ fn main() {
             route_cors::get(private_network_false),
         ).into_router();
 }
+
+/// `insecure_origins`: an `http://` intranet page with credentials, allowed
+/// knowingly.
+#[cors(origins = ["http://intranet.example.com"], credentials, insecure_origins)]
+async fn intranet() -> &'static str {
+    "intranet"
+}
+
+#[allow(dead_code)]
+fn intranet_route() -> axum::Router {
+    route_cors::CorsRouter::new()
+        .route("/intranet", route_cors::get(intranet))
+        .into_router()
+}
