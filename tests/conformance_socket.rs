@@ -949,6 +949,7 @@ async fn with_rust_log_debug_each_refusal_is_written_to_stderr_with_path_method_
         "admin.localhost:8001",
         "check=\"header\"",
         "header x-foo not allowed",
+        "allowed=headers: content-type, x-token",
     ] {
         assert!(
             preflight_line.contains(field),
@@ -960,6 +961,7 @@ async fn with_rust_log_debug_each_refusal_is_written_to_stderr_with_path_method_
         "method=\"GET\"",
         "evil.localhost:8001",
         "check=\"origin\"",
+        "allowed=origins: http://app.localhost:8001",
     ] {
         assert!(actual_line.contains(field), "{field} in {actual_line}");
     }

@@ -22,6 +22,13 @@ pub enum Strs {
 }
 
 impl Strs {
+    pub(crate) fn to_vec(&self) -> Vec<String> {
+        match self {
+            Strs::Static(list) => list.iter().map(|s| (*s).to_owned()).collect(),
+            Strs::Owned(list) => list.to_vec(),
+        }
+    }
+
     pub(crate) fn contains(&self, f: impl Fn(&[u8]) -> bool) -> bool {
         match self {
             Strs::Static(list) => list.iter().any(|s| f(s.as_bytes())),
@@ -46,6 +53,15 @@ pub enum Patterns {
 }
 
 impl Patterns {
+    /// Each pattern as written: `https://*.example.com`.
+    pub(crate) fn to_vec(&self) -> Vec<String> {
+        let written = |p: &str, s: &str| format!("{p}*{s}");
+        match self {
+            Patterns::Static(list) => list.iter().map(|(p, s)| written(p, s)).collect(),
+            Patterns::Owned(list) => list.iter().map(|(p, s)| written(p, s)).collect(),
+        }
+    }
+
     fn matches(&self, origin: &[u8]) -> bool {
         match self {
             Patterns::Static(list) => list
@@ -182,6 +198,52 @@ impl Policy {
         })
     }
 
+    /// The policy's setting that a failed check compared against, for the
+    /// refusal's event: `origin`, `method`, `header`, `private-network`.
+    pub(crate) fn setting(&self, check: &str) -> String {
+        match check {
+            "origin" => format!("origins: {}", self.describe_origins()),
+            "method" => format!("methods: {}", self.describe_methods()),
+            "header" => format!("headers: {}", self.describe_headers()),
+            "private-network" => format!("private_network: {}", self.private_network),
+            other => other.to_owned(),
+        }
+    }
+
+    fn describe_origins(&self) -> String {
+        let mut listed = match &self.origins {
+            OriginSet::Any => return "*".to_owned(),
+            OriginSet::List { exact, patterns } => {
+                let mut all = exact.to_vec();
+                all.extend(patterns.to_vec());
+                all
+            }
+        };
+        if self.origin_fn.is_some() {
+            listed.push("(and those its origin function allows)".to_owned());
+        }
+        if listed.is_empty() {
+            return "none".to_owned();
+        }
+        listed.join(", ")
+    }
+
+    fn describe_methods(&self) -> String {
+        match &self.methods {
+            MethodSet::Routed => "the routed ones".to_owned(),
+            MethodSet::Any => "*".to_owned(),
+            MethodSet::List(list) => list.to_vec().join(", "),
+        }
+    }
+
+    fn describe_headers(&self) -> String {
+        match &self.headers {
+            HeaderSet::Any => "* (all but authorization)".to_owned(),
+            HeaderSet::List(list) if list.to_vec().is_empty() => "none".to_owned(),
+            HeaderSet::List(list) => list.to_vec().join(", "),
+        }
+    }
+
     /// Whether this policy lets the request reach the private network.
     pub(crate) fn allows_private_network(&self) -> bool {
         self.private_network
@@ -206,5 +268,48 @@ impl Policy {
                 HeaderValue::from_static("true"),
             );
         }
+    }
+}
+
+/// One line: what the policy allows, as a security review reads it.
+///
+/// ```
+/// let policy = route_cors::Policy::builder()
+///     .origins(["https://app.example.com"])
+///     .methods(["GET"])
+///     .max_age(600)
+///     .build()?;
+/// assert_eq!(
+///     policy.to_string(),
+///     "origins: https://app.example.com; methods: GET; headers: none; expose: none; \
+///      credentials: no; max_age: 600"
+/// );
+/// # Ok::<(), route_cors::PolicyError>(())
+/// ```
+impl fmt::Display for Policy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let expose = self
+            .expose_headers
+            .as_ref()
+            .map_or("none".into(), |v| String::from_utf8_lossy(v.as_bytes()));
+        write!(
+            f,
+            "origins: {}; methods: {}; headers: {}; expose: {expose}; credentials: {}",
+            self.describe_origins(),
+            self.describe_methods(),
+            self.describe_headers(),
+            if self.credentials { "yes" } else { "no" },
+        )?;
+        if let Some(max_age) = &self.max_age {
+            write!(
+                f,
+                "; max_age: {}",
+                String::from_utf8_lossy(max_age.as_bytes())
+            )?;
+        }
+        if self.private_network {
+            f.write_str("; private_network")?;
+        }
+        Ok(())
     }
 }

@@ -76,40 +76,65 @@ impl fmt::Display for Refusal {
     }
 }
 
-/// The grant headers of a preflight under `policy`, or the first check it
-/// failed.
-pub(crate) fn judge(policy: &Policy, request: &HeaderMap) -> Result<HeaderMap, Refusal> {
+/// A refused preflight: the first check it failed, and the grants of the
+/// checks it passed before (for the debug mode, which sends them so that
+/// the browser's console names the failing rule).
+#[derive(Debug)]
+pub(crate) struct Refused {
+    pub(crate) refusal: Refusal,
+    pub(crate) grants_so_far: HeaderMap,
+}
+
+/// The grant headers of a preflight under `policy`, or why it is refused.
+// The refusal carries a `HeaderMap`, as the grant does; boxing it would add
+// an allocation to every refused preflight for no gain.
+#[allow(clippy::result_large_err)]
+pub(crate) fn judge(policy: &Policy, request: &HeaderMap) -> Result<HeaderMap, Refused> {
+    let mut headers = HeaderMap::with_capacity(8);
+    #[allow(clippy::result_large_err)]
+    let refuse = |refusal, headers| {
+        Err(Refused {
+            refusal,
+            grants_so_far: headers,
+        })
+    };
     let origin = match request.get_all(http::header::ORIGIN).iter().count() {
         0 | 1 => single_origin(request).filter(|o| policy.allows_origin(o)),
-        _ => return Err(Refusal::OriginRepeated),
-    }
-    .ok_or(Refusal::Origin)?;
-    let method = requested_method_value(request).ok_or(Refusal::MalformedMethod)?;
-    if !policy.allows_method(method.as_bytes()) {
-        return Err(Refusal::Method(method.clone()));
-    }
-    let requested = RequestedHeaders::parse(request).ok_or(Refusal::HeadersTooLong)?;
-    if let Some(name) = policy.first_refused_header(&requested) {
-        return Err(if is_token(name) {
-            Refusal::Header(String::from_utf8_lossy(name).to_ascii_lowercase())
-        } else {
-            Refusal::MalformedHeader
-        });
-    }
-    let private_network = requests_private_network(request);
-    if private_network && !policy.allows_private_network() {
-        return Err(Refusal::PrivateNetwork);
-    }
-
-    let mut headers = HeaderMap::with_capacity(8);
+        _ => return refuse(Refusal::OriginRepeated, headers),
+    };
+    let Some(origin) = origin else {
+        return refuse(Refusal::Origin, headers);
+    };
     policy.grant_origin(origin, &mut headers);
+    let Some(method) = requested_method_value(request) else {
+        return refuse(Refusal::MalformedMethod, headers);
+    };
+    if !policy.allows_method(method.as_bytes()) {
+        return refuse(Refusal::Method(method.clone()), headers);
+    }
     // Only the requested method: browsers cache allowed methods per origin
     // and URL, and another method of this path may have a stricter policy.
     headers.insert(ACCESS_CONTROL_ALLOW_METHODS, method.clone());
+    let Some(requested) = RequestedHeaders::parse(request) else {
+        return refuse(Refusal::HeadersTooLong, headers);
+    };
+    let refused_header = policy.first_refused_header(&requested);
     if !requested.is_empty() {
         if let Some(allow_headers) = &policy.allow_headers {
             headers.insert(ACCESS_CONTROL_ALLOW_HEADERS, allow_headers.clone());
         }
+    }
+    if let Some(name) = refused_header {
+        let refusal = if is_token(name) {
+            Refusal::Header(String::from_utf8_lossy(name).to_ascii_lowercase())
+        } else {
+            Refusal::MalformedHeader
+        };
+        return refuse(refusal, headers);
+    }
+    let private_network = requests_private_network(request);
+    if private_network && !policy.allows_private_network() {
+        return refuse(Refusal::PrivateNetwork, headers);
     }
     if let Some(max_age) = &policy.max_age {
         headers.insert(ACCESS_CONTROL_MAX_AGE, max_age.clone());
@@ -130,6 +155,13 @@ pub(crate) fn grant(mut headers: HeaderMap) -> Response {
     *res.status_mut() = StatusCode::NO_CONTENT;
     *res.headers_mut() = headers;
     res
+}
+
+/// The debug mode's answer to a refused preflight: `204` with the grants of
+/// the checks that passed, so that the browser itself names the failing
+/// rule in its console. It shows what the policy allows: development only.
+pub(crate) fn refuse_for_debugging(refused: Refused) -> Response {
+    grant(refused.grants_so_far)
 }
 
 /// `403` with only `Vary` and a `text/plain` line naming the failed check:

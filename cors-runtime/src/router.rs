@@ -69,6 +69,7 @@ pub struct CorsRouter<S = ()> {
     paths: Vec<PathEntry>,
     fallbacks: Vec<FallbackEntry>,
     policies: Option<Policies>,
+    debug_mode: bool,
 }
 
 /// axum's names for the paths a nested service and a fallback cover.
@@ -86,6 +87,7 @@ where
             paths: Vec::new(),
             fallbacks: Vec::new(),
             policies: None,
+            debug_mode: false,
         }
     }
 
@@ -124,6 +126,7 @@ where
             paths,
             fallbacks,
             policies,
+            debug_mode: _,
         } = router;
         self.router = self.router.nest(path, inner);
         for mut entry in inherit(paths, policies.as_ref()) {
@@ -174,6 +177,7 @@ where
             paths,
             fallbacks,
             policies,
+            debug_mode: _,
         } = other;
         self.router = self.router.merge(router);
         for entry in inherit(paths, policies.as_ref()) {
@@ -269,7 +273,95 @@ where
             paths: self.paths,
             fallbacks: self.fallbacks,
             policies: self.policies,
+            debug_mode: self.debug_mode,
         }
+    }
+
+    /// **For development only.** Answers a refused preflight with `204` and
+    /// the grants of the checks it passed, instead of `403` and nothing, so
+    /// that the browser's console names the failing rule ("Request header
+    /// field x-foo is not allowed by Access-Control-Allow-Headers in
+    /// preflight response"): Chromium and Firefox name a rule only after an
+    /// ok status and a passing `Access-Control-Allow-Origin`. It shows what
+    /// a policy allows to anyone who asks, the one exception to "nothing of
+    /// the policy leaks"; the refusal is still refused, and still logged.
+    /// Off by default. Set on the outermost router.
+    pub fn debug_mode(mut self, enabled: bool) -> Self {
+        self.debug_mode = enabled;
+        self
+    }
+
+    /// Every route's policy, one line each (method, path, and what decides
+    /// it: its own policy's origins, methods, headers, credentials and max
+    /// age; a named policy as the set in force now defines it; the
+    /// default), then what decides the paths that match no route: what a
+    /// security review asks for. Print it at start-up, or serve it from an
+    /// admin endpoint.
+    ///
+    /// ```
+    /// use route_cors::{cors, CorsRouter};
+    ///
+    /// #[cors(origins = ["https://app.example.com"], methods = [GET], max_age = 600)]
+    /// async fn list_users() -> &'static str { "[]" }
+    ///
+    /// let app = CorsRouter::<()>::new().route("/users", route_cors::get(list_users));
+    /// assert_eq!(
+    ///     app.describe(),
+    ///     "GET /users: origins: https://app.example.com; methods: GET; headers: none; \
+    ///      expose: none; credentials: no; max_age: 600\n\
+    ///      other methods of /users: refused (no policy, no default)\n\
+    ///      paths that match no route: untouched (no policy, no default)\n"
+    /// );
+    /// ```
+    pub fn describe(&self) -> String {
+        let mut out = String::new();
+        let default_of = |source: Option<&Policies>, policied: bool| match source
+            .or(self.policies.as_ref())
+            .and_then(|p| p.current().default_policy().map(ToString::to_string))
+        {
+            Some(default) => format!("the default: {default}"),
+            None if policied => "refused (no policy, no default)".to_owned(),
+            None => "untouched (no policy, no default)".to_owned(),
+        };
+        let describe =
+            |policy: HandlerPolicy, source: Option<&Policies>, policied: bool| match policy {
+                HandlerPolicy::Static(policy) => policy.to_string(),
+                HandlerPolicy::Named(name) => {
+                    match source.or(self.policies.as_ref()).map(Policies::current) {
+                        Some(set) => match set.get(name) {
+                            Some(policy) => format!("policy `{name}`: {policy}"),
+                            None => format!("policy `{name}`: not defined"),
+                        },
+                        None => format!("policy `{name}`: not defined"),
+                    }
+                }
+                _ => default_of(source, policied),
+            };
+        for entry in &self.paths {
+            let policied = entry.methods.iter().any(|m| m.policy.is_some());
+            for m in &entry.methods {
+                let method = m.method.as_ref().map_or("any method", Method::as_str);
+                let line = describe(m.policy, m.source.as_ref(), policied);
+                out.push_str(&format!("{method} {}: {line}\n", entry.path));
+            }
+            let others = default_of(entry.source.as_ref(), policied);
+            out.push_str(&format!("other methods of {}: {others}\n", entry.path));
+        }
+        // Each fallback covers two paths, its prefix and what is under it.
+        for fallback in self
+            .fallbacks
+            .iter()
+            .filter(|f| !f.path.ends_with(FALLBACK_TAIL))
+        {
+            let line = describe(fallback.policy, fallback.source.as_ref(), false);
+            match fallback.path.as_str() {
+                "/" => out.push_str(&format!("the fallback: {line}\n")),
+                prefix => out.push_str(&format!("the fallback under {prefix}: {line}\n")),
+            }
+        }
+        let unmatched = default_of(None, false);
+        out.push_str(&format!("paths that match no route: {unmatched}\n"));
+        out
     }
 
     /// Adds a path's entry, merging it into the entry of a path registered
@@ -333,7 +425,7 @@ impl CorsRouter {
         if !problems.is_empty() {
             return Err(PoliciesError::new(problems));
         }
-        let table = Table::new(self.paths, self.fallbacks, self.policies);
+        let table = Table::new(self.paths, self.fallbacks, self.policies, self.debug_mode);
         let cors = CorsService {
             table: Arc::new(table),
             app: self.router,

@@ -18,7 +18,7 @@ use http::{HeaderMap, HeaderValue};
 use tower_service::Service;
 
 use crate::actual::{self, Outcome};
-use crate::preflight::{self, Refusal};
+use crate::preflight::{self, Refusal, Refused};
 use crate::request::{is_preflight, requested_method_value};
 use crate::table::{Decision, Table};
 
@@ -47,19 +47,32 @@ impl Service<Request> for CorsService {
         let decision = self
             .table
             .decide(path, req.method().as_str().as_bytes(), &mut snapshot);
-        let outcome = match decision {
+        let outcome = match &decision {
             Decision::Policy(policy) => actual::judge(policy, req.method(), req.headers()),
             Decision::Refuse => Outcome::Refused,
             Decision::PassThrough => Outcome::Untouched,
         };
         match &outcome {
-            Outcome::Judged(None) | Outcome::Refused if req.headers().contains_key(ORIGIN) => {
+            Outcome::Judged(None) | Outcome::Refused
+                if req.headers().contains_key(ORIGIN)
+                    && tracing::enabled!(target: "route_cors", tracing::Level::DEBUG) =>
+            {
+                let (check, allowed) = match decision {
+                    Decision::Policy(policy)
+                        if !policy.allows_method(req.method().as_str().as_bytes()) =>
+                    {
+                        ("method", policy.setting("method"))
+                    }
+                    Decision::Policy(policy) => ("origin", policy.setting("origin")),
+                    _ => ("method", "no policy covers this method".to_owned()),
+                };
                 tracing::debug!(
                     target: "route_cors",
                     path,
                     method = req.method().as_str(),
                     origin = ?origin(req.headers()),
-                    check = if matches!(outcome, Outcome::Refused) { "method" } else { "origin" },
+                    check,
+                    allowed = %allowed,
                     "actual request gets no grant"
                 );
             }
@@ -84,12 +97,20 @@ impl CorsService {
         let requested = requested_method_value(req.headers());
         let method = requested.map(HeaderValue::as_bytes).unwrap_or_default();
         let mut snapshot = None;
-        let judged = match self.table.decide(path, method, &mut snapshot) {
-            Decision::Policy(policy) => preflight::judge(policy, req.headers()),
-            Decision::Refuse => Err(match requested {
-                Some(method) => Refusal::Method(method.clone()),
-                None => Refusal::MalformedMethod,
-            }),
+        let decision = self.table.decide(path, method, &mut snapshot);
+        let (judged, policy) = match decision {
+            Decision::Policy(policy) => (preflight::judge(policy, req.headers()), Some(policy)),
+            Decision::Refuse => {
+                let refusal = match requested {
+                    Some(method) => Refusal::Method(method.clone()),
+                    None => Refusal::MalformedMethod,
+                };
+                let refused = Refused {
+                    refusal,
+                    grants_so_far: HeaderMap::new(),
+                };
+                (Err(refused), None)
+            }
             Decision::PassThrough => return self.forward(req, Outcome::Untouched),
         };
         let answer = match judged {
@@ -103,7 +124,8 @@ impl CorsService {
                 );
                 preflight::grant(grant)
             }
-            Err(refusal) => {
+            Err(refused) => {
+                let refusal = &refused.refusal;
                 tracing::debug!(
                     target: "route_cors",
                     path,
@@ -111,9 +133,17 @@ impl CorsService {
                     origin = ?origin(req.headers()),
                     check = refusal.check(),
                     reason = %refusal,
+                    allowed = %policy.map_or_else(
+                        || "no policy covers this method".to_owned(),
+                        |policy| policy.setting(refusal.check()),
+                    ),
                     "preflight refused"
                 );
-                preflight::refuse(&refusal)
+                if self.table.debug_mode() {
+                    preflight::refuse_for_debugging(refused)
+                } else {
+                    preflight::refuse(refusal)
+                }
             }
         };
         CorsFuture {

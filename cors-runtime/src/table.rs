@@ -79,7 +79,7 @@ pub(crate) struct FallbackEntry {
 }
 
 /// Who decides a request's CORS headers.
-#[derive(Debug)]
+#[derive(Clone, Copy, Debug)]
 pub(crate) enum Decision<'a> {
     /// This policy: the route's own, a fallback's, or a default.
     Policy(&'a Policy),
@@ -103,6 +103,9 @@ pub(crate) struct Table {
     fallback_entries: Vec<FallbackEntry>,
     /// The app's run-time policies (its default and named policies).
     source: Source,
+    /// Refused preflights are answered with the grants computed so far
+    /// (development only).
+    debug_mode: bool,
 }
 
 impl Table {
@@ -112,6 +115,7 @@ impl Table {
         paths: Vec<PathEntry>,
         fallbacks: Vec<FallbackEntry>,
         source: Source,
+        debug_mode: bool,
     ) -> Self {
         let mut routes = matchit::Router::new();
         for (i, entry) in paths.iter().enumerate() {
@@ -129,7 +133,13 @@ impl Table {
             fallbacks: fallback_matcher,
             fallback_entries: fallbacks,
             source,
+            debug_mode,
         }
+    }
+
+    /// Whether refused preflights get the grants computed so far.
+    pub(crate) fn debug_mode(&self) -> bool {
+        self.debug_mode
     }
 
     /// Who decides a request for `path` with `method` (the requested one,

@@ -1,0 +1,158 @@
+//! What a security review asks for, and what a developer debugging a
+//! refusal needs: every route's policy described, and the opt-in debug mode
+//! that answers refused preflights with the grants computed so far, so that
+//! the browser's console names the failing rule.
+
+#[path = "support/oneshot.rs"]
+mod oneshot;
+
+use axum::body::Body;
+use axum::routing::get;
+use http::StatusCode;
+use oneshot::{assert_cors, body_text, preflight, send, PREFLIGHT_VARY};
+use route_cors::{cors, plain, CorsRouter, Policies, Policy, PolicySet};
+
+const APP: &str = "https://app.example.com";
+
+#[cors(origins = ["https://app.example.com"], methods = [GET, POST], headers = ["content-type"], credentials, max_age = 600)]
+async fn items() -> &'static str {
+    "items"
+}
+
+#[cors(policy = "partner")]
+async fn partner() -> &'static str {
+    "partner"
+}
+
+#[cors(origins = "*")]
+async fn not_found() -> (StatusCode, &'static str) {
+    (StatusCode::NOT_FOUND, "none")
+}
+
+fn app() -> CorsRouter {
+    CorsRouter::new()
+        .route(
+            "/items",
+            route_cors::get(items)
+                .post(items)
+                .delete(plain(|| async { "deleted" })),
+        )
+        .route("/partner", route_cors::get(partner))
+        .route("/health", get(|| async { "ok" }))
+        .fallback(not_found)
+        .policies(Policies::new(
+            PolicySet::new()
+                .with_default(
+                    Policy::builder()
+                        .origins(["https://global.example.com"])
+                        .build()
+                        .unwrap(),
+                )
+                .with_policy(
+                    "partner",
+                    Policy::builder()
+                        .origins(["https://partner.example.com"])
+                        .build()
+                        .unwrap(),
+                )
+                .unwrap(),
+        ))
+}
+
+#[test]
+fn every_route_policy_is_described_one_line_each() {
+    let described = app().describe();
+    let default = "the default: origins: https://global.example.com; methods: GET, HEAD, POST; \
+                   headers: none; expose: none; credentials: no";
+    let items_policy =
+        "origins: https://app.example.com; methods: GET, POST; headers: content-type; \
+                 expose: none; credentials: yes; max_age: 600";
+    assert_eq!(
+        described,
+        format!(
+            "GET /items: {items_policy}\n\
+             POST /items: {items_policy}\n\
+             DELETE /items: {default}\n\
+             other methods of /items: {default}\n\
+             GET /partner: policy `partner`: origins: https://partner.example.com; methods: the \
+             routed ones; headers: none; expose: none; credentials: no\n\
+             other methods of /partner: {default}\n\
+             other methods of /health: {default}\n\
+             the fallback: origins: *; methods: the routed ones; headers: none; expose: none; \
+             credentials: no\n\
+             paths that match no route: {default}\n"
+        )
+    );
+}
+
+#[tokio::test]
+async fn without_debug_mode_a_refused_preflight_grants_nothing() {
+    let req = preflight("/items", APP, "POST")
+        .header("access-control-request-headers", "content-type, x-foo")
+        .body(Body::empty())
+        .unwrap();
+    let res = send(app().into_router(), req).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_cors(&res, &[("vary", PREFLIGHT_VARY)]);
+    assert_eq!(body_text(res).await, "header x-foo not allowed");
+}
+
+/// Chromium names a refused header only after an ok status and a passing
+/// `Access-Control-Allow-Origin`: the debug mode sends both, and the
+/// policy's `Access-Control-Allow-Headers`, which lacks the header.
+#[tokio::test]
+async fn debug_mode_answers_a_refused_header_with_the_grants_so_far() {
+    let req = preflight("/items", APP, "POST")
+        .header("access-control-request-headers", "content-type, x-foo")
+        .body(Body::empty())
+        .unwrap();
+    let res = send(app().debug_mode(true).into_router(), req).await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert_cors(
+        &res,
+        &[
+            ("access-control-allow-origin", APP),
+            ("access-control-allow-credentials", "true"),
+            ("access-control-allow-methods", "POST"),
+            ("access-control-allow-headers", "content-type"),
+            ("vary", PREFLIGHT_VARY),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn debug_mode_answers_a_refused_method_with_the_origin_grant_only() {
+    let res = send(
+        app().debug_mode(true).into_router(),
+        preflight("/items", APP, "PUT").body(Body::empty()).unwrap(),
+    )
+    .await;
+    // PUT has no handler: the default decides, and refuses the origin.
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert_cors(&res, &[("vary", PREFLIGHT_VARY)]);
+    let res = send(
+        app().debug_mode(true).into_router(),
+        preflight("/items", "https://global.example.com", "PUT")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert_cors(
+        &res,
+        &[
+            ("access-control-allow-origin", "https://global.example.com"),
+            ("vary", PREFLIGHT_VARY),
+        ],
+    );
+}
+
+#[tokio::test]
+async fn debug_mode_never_grants_an_actual_request() {
+    let req = http::Request::get("/items")
+        .header("origin", "https://evil.example")
+        .body(Body::empty())
+        .unwrap();
+    let res = send(app().debug_mode(true).into_router(), req).await;
+    assert_cors(&res, &[("vary", "origin")]);
+}
