@@ -13,8 +13,8 @@
 //!    that writes route-cors's header lines with no decision.
 //!
 //! `cargo bench --bench cors` (figures and how to read them: BENCHMARKS.md).
-//! `ROUTE_CORS_BENCH_QUICK=1` (or `cargo test --benches`) runs every part
-//! once, briefly, as a smoke test.
+//! `cargo test --benches` (no `--bench` argument) or
+//! `ROUTE_CORS_BENCH_QUICK=1` runs every part once, briefly, as a smoke test.
 
 #[path = "support/loopback.rs"]
 mod loopback;
@@ -938,8 +938,10 @@ fn target(name: &str, rows: Vec<(String, f64)>, met: fn(f64) -> bool) {
 }
 
 fn main() {
-    // `cargo test --benches` passes `--test`: every part once, briefly.
-    let quick = std::env::args().any(|a| a == "--test")
+    // `cargo bench` passes `--bench`; without it (`cargo test --benches`,
+    // the binary run by hand) or with `ROUTE_CORS_BENCH_QUICK` set, every
+    // part runs once, briefly, as a smoke test.
+    let quick = !std::env::args().any(|a| a == "--bench")
         || std::env::var_os("ROUTE_CORS_BENCH_QUICK").is_some();
     let iterations = if quick { 200 } else { 100_000 };
     let rt = tokio::runtime::Builder::new_current_thread()
