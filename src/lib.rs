@@ -10,6 +10,12 @@ pub use route_cors_runtime::{
 #[cfg(feature = "serde")]
 pub use route_cors_runtime::PolicyConfig;
 
+/// route-cors's own service, for serving without an outer axum `Router`
+/// ([`CorsRouter::into_service`]).
+pub mod service {
+    pub use route_cors_runtime::{CorsFuture, CorsService, IntoMakeService};
+}
+
 /// What `#[cors]` expands to refers to these paths. Not part of the API.
 #[doc(hidden)]
 pub mod __private {

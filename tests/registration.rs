@@ -602,3 +602,74 @@ async fn on_routes_the_filters_methods_under_its_policy() {
     .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
 }
+
+fn served_app() -> CorsRouter {
+    CorsRouter::new()
+        .route("/users", users())
+        .route("/plain", get(|| async { "plain" }))
+        .default_policy(default_policy())
+        .with_state(state())
+}
+
+/// `into_service` hands back the same decision without the outer `Router`:
+/// every request gets the answer `into_router` gives it.
+#[tokio::test]
+async fn into_service_answers_every_request_as_into_router_does() {
+    use tower::ServiceExt;
+    let requests = || {
+        vec![
+            get_from("/users", APP),
+            get_from("/users", GLOBAL),
+            get_from("/plain", GLOBAL),
+            get_from("/nowhere", GLOBAL),
+            preflight("/users", ADMIN, "POST")
+                .header("access-control-request-headers", "content-type")
+                .body(Body::empty())
+                .unwrap(),
+            preflight("/users", APP, "DELETE")
+                .body(Body::empty())
+                .unwrap(),
+            http::Request::options("/users")
+                .body(Body::empty())
+                .unwrap(),
+        ]
+    };
+    for (via_router, via_service) in requests().into_iter().zip(requests()) {
+        let what = format!("{} {}", via_router.method(), via_router.uri());
+        let a = send(served_app().into_router(), via_router).await;
+        let b = served_app()
+            .into_service()
+            .oneshot(via_service)
+            .await
+            .unwrap();
+        assert_eq!(a.status(), b.status(), "{what}");
+        assert_eq!(oneshot::cors_lines(&a), oneshot::cors_lines(&b), "{what}");
+        assert_eq!(body_text(a).await, body_text(b).await, "{what}");
+    }
+}
+
+#[tokio::test]
+async fn into_service_serves_with_axum_serve() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let server = tokio::spawn(async move {
+        axum::serve(listener, served_app().into_service().into_make_service()).await
+    });
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream
+        .write_all(
+            b"GET /users HTTP/1.1\r\nhost: x\r\norigin: https://app.example.com\r\nconnection: close\r\n\r\n",
+        )
+        .await
+        .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).await.unwrap();
+    server.abort();
+    assert!(answer.starts_with("HTTP/1.1 200 OK"), "{answer}");
+    assert!(
+        answer.contains("access-control-allow-origin: https://app.example.com\r\n"),
+        "{answer}"
+    );
+    assert!(answer.ends_with("hello"), "{answer}");
+}

@@ -9,6 +9,9 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{ready, Context, Poll};
 
+use std::fmt;
+
+use axum::body::Body;
 use axum::extract::Request;
 use axum::response::Response;
 use axum::routing::future::RouteFuture;
@@ -22,14 +25,51 @@ use crate::preflight::{self, Refusal, Refused};
 use crate::request::{is_preflight, requested_method_value};
 use crate::table::{Decision, Table};
 
-/// The app's router behind the table of its routes' policies.
+/// The app's router behind the table of its routes' policies: what
+/// [`CorsRouter::into_service`](crate::CorsRouter::into_service) hands back
+/// for serving without an outer axum `Router`.
 #[derive(Clone)]
-pub(crate) struct CorsService {
+pub struct CorsService {
     pub(crate) table: Arc<Table>,
     pub(crate) app: Router,
 }
 
-impl Service<Request> for CorsService {
+impl fmt::Debug for CorsService {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CorsService").finish_non_exhaustive()
+    }
+}
+
+impl CorsService {
+    /// For `axum::serve`: every connection gets a clone of the service.
+    pub fn into_make_service(self) -> IntoMakeService {
+        IntoMakeService(self)
+    }
+}
+
+/// See [`CorsService::into_make_service`].
+#[derive(Clone, Debug)]
+pub struct IntoMakeService(CorsService);
+
+impl<T> Service<T> for IntoMakeService {
+    type Response = CorsService;
+    type Error = Infallible;
+    type Future = std::future::Ready<Result<CorsService, Infallible>>;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, _target: T) -> Self::Future {
+        std::future::ready(Ok(self.0.clone()))
+    }
+}
+
+impl<B> Service<http::Request<B>> for CorsService
+where
+    B: http_body::Body<Data = bytes::Bytes> + Send + 'static,
+    B::Error: Into<axum::BoxError>,
+{
     type Response = Response;
     type Error = Infallible;
     type Future = CorsFuture;
@@ -38,7 +78,13 @@ impl Service<Request> for CorsService {
         Poll::Ready(Ok(()))
     }
 
-    fn call(&mut self, req: Request) -> CorsFuture {
+    fn call(&mut self, req: http::Request<B>) -> CorsFuture {
+        self.decide(req.map(Body::new))
+    }
+}
+
+impl CorsService {
+    fn decide(&mut self, req: Request) -> CorsFuture {
         if is_preflight(req.method(), req.headers()) {
             return self.preflight(req);
         }
@@ -170,9 +216,9 @@ fn origin(headers: &HeaderMap) -> Vec<&HeaderValue> {
 }
 
 pin_project_lite::pin_project! {
-    /// The response: a preflight answer at once, or the app's response with
-    /// the deciding policy's headers.
-    pub(crate) struct CorsFuture {
+    /// The response of [`CorsService`]: a preflight answer at once, or the
+    /// app's response with the deciding policy's headers.
+    pub struct CorsFuture {
         #[pin]
         kind: Kind,
     }
