@@ -1,0 +1,218 @@
+//! Every kind of refusal is a `tracing` event (target `route_cors`, level
+//! debug) naming the path, the method (the requested one, for a preflight),
+//! the origin, the failed check and the policy's setting it compared
+//! against; a grant is a trace event; nothing is written at info level.
+
+#[path = "support/oneshot.rs"]
+mod oneshot;
+
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use axum::body::Body;
+use axum::Router;
+use oneshot::{preflight, send};
+use route_cors::{cors, CorsRouter};
+use tracing_subscriber::fmt::MakeWriter;
+
+#[cors(origins = ["https://app.example.com"], methods = [GET], headers = ["content-type"])]
+async fn items() -> &'static str {
+    "items"
+}
+
+#[cors(origins = ["https://*.example.com"], private_network)]
+async fn device() -> &'static str {
+    "device"
+}
+
+fn app() -> Router {
+    CorsRouter::new()
+        .route(
+            "/items",
+            route_cors::get(items).put(route_cors::plain(|| async { "put" })),
+        )
+        .route("/device", route_cors::get(device))
+        .into_router()
+}
+
+/// What the subscriber writes, kept for the test to read.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl<'a> MakeWriter<'a> for Captured {
+    type Writer = Captured;
+
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+/// The events `req` produces at `level` and above, one line each.
+async fn events(level: tracing::Level, req: http::Request<Body>) -> String {
+    let captured = Captured::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(level)
+        .with_writer(captured.clone())
+        .with_ansi(false)
+        .without_time()
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    send(app(), req).await;
+    let bytes = captured.0.lock().unwrap().clone();
+    String::from_utf8(bytes).unwrap()
+}
+
+#[track_caller]
+fn assert_one_event(log: &str, fields: &[&str]) {
+    let lines: Vec<&str> = log.lines().collect();
+    assert_eq!(lines.len(), 1, "one event: {log}");
+    for field in fields {
+        assert!(lines[0].contains(field), "{field} in {}", lines[0]);
+    }
+}
+
+#[tokio::test]
+async fn a_refused_origin_is_an_event_with_the_allowed_origins() {
+    let log = events(
+        tracing::Level::DEBUG,
+        preflight("/items", "https://evil.example", "GET")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_one_event(
+        &log,
+        &[
+            "DEBUG route_cors: preflight refused",
+            "path=\"/items\"",
+            "method=GET",
+            "origin=[\"https://evil.example\"]",
+            "check=\"origin\"",
+            "reason=origin not allowed",
+            "allowed=origins: https://app.example.com",
+        ],
+    );
+}
+
+#[tokio::test]
+async fn a_refused_method_is_an_event_with_the_requested_method() {
+    let log = events(
+        tracing::Level::DEBUG,
+        preflight("/items", "https://app.example.com", "PUT")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_one_event(
+        &log,
+        &[
+            "preflight refused",
+            "method=PUT",
+            "check=\"method\"",
+            "reason=method PUT not allowed",
+            "allowed=no policy covers this method",
+        ],
+    );
+}
+
+#[tokio::test]
+async fn a_refused_header_is_an_event_naming_the_header_and_the_allowed_ones() {
+    let log = events(
+        tracing::Level::DEBUG,
+        preflight("/items", "https://app.example.com", "GET")
+            .header("access-control-request-headers", "content-type, x-foo")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_one_event(
+        &log,
+        &[
+            "check=\"header\"",
+            "reason=header x-foo not allowed",
+            "allowed=headers: content-type",
+        ],
+    );
+}
+
+#[tokio::test]
+async fn a_refused_private_network_request_is_an_event() {
+    let log = events(
+        tracing::Level::DEBUG,
+        preflight("/items", "https://app.example.com", "GET")
+            .header("access-control-request-private-network", "true")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_one_event(
+        &log,
+        &[
+            "check=\"private-network\"",
+            "reason=private network access not allowed",
+            "allowed=private_network: false",
+        ],
+    );
+}
+
+#[tokio::test]
+async fn malformed_input_is_an_event_saying_what_was_malformed() {
+    let req = http::Request::options("/items")
+        .header("origin", "https://app.example.com")
+        .header("origin", "https://app.example.com")
+        .header("access-control-request-method", "GET")
+        .body(Body::empty())
+        .unwrap();
+    let log = events(tracing::Level::DEBUG, req).await;
+    assert_one_event(&log, &["check=\"origin\"", "reason=origin header repeated"]);
+}
+
+#[tokio::test]
+async fn an_actual_request_from_a_disallowed_origin_is_an_event() {
+    let req = http::Request::get("/device")
+        .header("origin", "https://example.org")
+        .body(Body::empty())
+        .unwrap();
+    let log = events(tracing::Level::DEBUG, req).await;
+    assert_one_event(
+        &log,
+        &[
+            "DEBUG route_cors: actual request gets no grant",
+            "path=\"/device\"",
+            "method=\"GET\"",
+            "origin=[\"https://example.org\"]",
+            "check=\"origin\"",
+            "allowed=origins: https://*.example.com",
+        ],
+    );
+}
+
+#[tokio::test]
+async fn grants_are_trace_events_and_nothing_is_written_at_info() {
+    let granted = || {
+        preflight("/items", "https://app.example.com", "GET")
+            .body(Body::empty())
+            .unwrap()
+    };
+    let log = events(tracing::Level::TRACE, granted()).await;
+    assert_one_event(
+        &log,
+        &["TRACE route_cors: preflight granted", "path=\"/items\""],
+    );
+    assert_eq!(events(tracing::Level::DEBUG, granted()).await, "");
+    let refused = preflight("/items", "https://evil.example", "GET")
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(events(tracing::Level::INFO, refused).await, "");
+}
