@@ -10,7 +10,6 @@ const FORBIDDEN_REQUEST: &[&str] = &[
     "accept-encoding",
     "access-control-request-headers",
     "access-control-request-method",
-    "access-control-request-private-network",
     "connection",
     "content-length",
     "cookie",
@@ -30,15 +29,22 @@ const FORBIDDEN_REQUEST: &[&str] = &[
     "via",
 ];
 
+/// Whether a lowercase header name is one of Fetch's forbidden
+/// request-header names (the list, and the `proxy-` and `sec-` prefixes).
+pub fn is_forbidden_request_name(lower: &str) -> bool {
+    FORBIDDEN_REQUEST.contains(&lower) || lower.starts_with("proxy-") || lower.starts_with("sec-")
+}
+
 /// Checks a request header a policy allows; returns its lowercase form.
 pub fn check_request(name: &str) -> Result<String, Violation> {
     if !is_token(name.as_bytes()) {
         return Err(Violation::new(Rule::HeaderInvalid, name));
     }
     let lower = name.to_ascii_lowercase();
-    let forbidden = FORBIDDEN_REQUEST.contains(&lower.as_str())
-        || lower.starts_with("proxy-")
-        || lower.starts_with("sec-");
+    // Browsers set `Access-Control-Request-Private-Network` themselves too,
+    // on preflights only.
+    let forbidden =
+        is_forbidden_request_name(&lower) || lower == "access-control-request-private-network";
     if forbidden {
         return Err(Violation::new(Rule::HeaderForbidden, name));
     }

@@ -366,42 +366,6 @@ fn parse_ipv4(host: &str) -> Option<String> {
     Some(format!("{}.{}.{}.{}", b[0], b[1], b[2], b[3]))
 }
 
-/// An IPv6 address as the URL standard serializes it: lowercase hex pieces
-/// without leading zeros, the first longest run of two or more zero pieces
-/// compressed to `::`. (Rust's `Display` writes IPv4-mapped addresses in
-/// dotted form, which browsers never send.)
-fn serialize_ipv6(ip: Ipv6Addr) -> String {
-    let pieces = ip.segments();
-    let (mut best, mut best_len) = (None, 1);
-    let mut i = 0;
-    while i < 8 {
-        let start = i;
-        while i < 8 && pieces[i] == 0 {
-            i += 1;
-        }
-        if i - start > best_len {
-            best = Some(start);
-            best_len = i - start;
-        }
-        i += 1;
-    }
-    let hex = |range: &[u16]| {
-        range
-            .iter()
-            .map(|p| format!("{p:x}"))
-            .collect::<Vec<_>>()
-            .join(":")
-    };
-    match best {
-        Some(start) => format!(
-            "{}::{}",
-            hex(&pieces[..start]),
-            hex(&pieces[start + best_len..])
-        ),
-        None => hex(&pieces),
-    }
-}
-
 fn canonical_ip(host: &str) -> Option<String> {
     match host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
         Some(inner) => inner
@@ -466,3 +430,4 @@ fn is_public_suffix(domain: &str) -> bool {
 }
 
 pub use crate::request_origin::is_request_origin;
+use crate::request_origin::serialize_ipv6;

@@ -98,6 +98,18 @@ fn is_canonical_ipv6(inner: &[u8]) -> bool {
     write_ipv6(ip, &mut canonical).is_ok() && canonical.as_bytes() == inner
 }
 
+/// An IPv6 address as the URL standard serializes it: lowercase hex pieces
+/// without leading zeros, the first longest run of two or more zero pieces
+/// compressed to `::`. (Rust's `Display` writes IPv4-mapped addresses in
+/// dotted form, which browsers never send.) For configured origins: their
+/// fix, their check.
+pub(crate) fn serialize_ipv6(ip: Ipv6Addr) -> String {
+    let mut out = StackString::default();
+    // 40 bytes hold the longest serialization (39).
+    write_ipv6(ip, &mut out).expect("an IPv6 serialization fits in 40 bytes");
+    String::from_utf8_lossy(out.as_bytes()).into_owned()
+}
+
 /// The serialization of the URL standard (RFC 5952's compression).
 fn write_ipv6(ip: Ipv6Addr, out: &mut StackString) -> core::fmt::Result {
     let pieces = ip.segments();

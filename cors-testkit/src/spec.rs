@@ -44,31 +44,8 @@ pub fn normalize_method(method: Method) -> Method {
 /// `sec-*`, `proxy-*`..., and the method-override headers when they name a
 /// forbidden method).
 pub fn is_forbidden_request_header(name: &HeaderName, value: &HeaderValue) -> bool {
-    const FORBIDDEN: [&str; 21] = [
-        "accept-charset",
-        "accept-encoding",
-        "access-control-request-headers",
-        "access-control-request-method",
-        "connection",
-        "content-length",
-        "cookie",
-        "cookie2",
-        "date",
-        "dnt",
-        "expect",
-        "host",
-        "keep-alive",
-        "origin",
-        "referer",
-        "set-cookie",
-        "te",
-        "trailer",
-        "transfer-encoding",
-        "upgrade",
-        "via",
-    ];
     let name = name.as_str();
-    if FORBIDDEN.contains(&name) || name.starts_with("proxy-") || name.starts_with("sec-") {
+    if route_cors_rules::header::is_forbidden_request_name(name) {
         return true;
     }
     if matches!(
