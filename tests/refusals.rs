@@ -121,3 +121,10 @@ async fn private_network_access_without_the_key_is_named() {
         preflight("/items", APP, "GET").header("access-control-request-private-network", "true");
     assert_eq!(refusal(req).await, "private network access not allowed");
 }
+
+#[tokio::test]
+async fn a_requested_method_longer_than_any_method_is_not_repeated() {
+    let long = "G".repeat(1000);
+    let req = preflight("/other", APP, &long);
+    assert_eq!(refusal(req).await, "method not allowed");
+}

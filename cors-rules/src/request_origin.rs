@@ -57,7 +57,13 @@ fn is_authority(authority: &[u8]) -> bool {
         return false;
     }
     let last = host.rsplit(|&b| b == b'.').next().unwrap_or_default();
-    if last.first().is_some_and(u8::is_ascii_digit) || last.starts_with(b"0x") {
+    // The URL standard's "ends in a number": all digits, or `0x` and hex.
+    let ends_in_number = (!last.is_empty() && last.iter().all(u8::is_ascii_digit))
+        || last
+            .strip_prefix(b"0x")
+            .or_else(|| last.strip_prefix(b"0X"))
+            .is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit));
+    if ends_in_number {
         // The URL standard parses a host that ends in a number as IPv4, and
         // serializes it in dotted decimal.
         return is_canonical_ipv4(host);

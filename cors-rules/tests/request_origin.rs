@@ -89,3 +89,33 @@ fn value_longer_than_max_origin_len_is_not_a_request_origin() {
     assert!(!is_request_origin(over.as_bytes()));
     assert!(!is_request_origin("a".repeat(100_000).as_bytes()));
 }
+
+/// Only a last label that is all digits, or `0x` and hex, makes a host an
+/// IPv4 address (the URL standard's "ends in a number"); a host such as
+/// `3d-printer` is a domain (found by the `origin` fuzz target: `w://8g`).
+#[test]
+fn a_last_label_that_merely_starts_with_a_digit_is_a_domain() {
+    for origin in [
+        "http://3d-printer:8080",
+        "https://8g",
+        "https://a.8g",
+        "w://8g",
+        "https://0xg",
+    ] {
+        assert!(
+            route_cors_rules::origin::is_request_origin(origin.as_bytes()),
+            "{origin}"
+        );
+    }
+    for not_canonical in [
+        "http://0x7f.1",
+        "http://127.1",
+        "http://010.0.0.1",
+        "http://1.2.3.4.5",
+    ] {
+        assert!(
+            !route_cors_rules::origin::is_request_origin(not_canonical.as_bytes()),
+            "{not_canonical}"
+        );
+    }
+}

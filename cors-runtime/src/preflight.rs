@@ -20,6 +20,10 @@ use crate::request::{
 };
 use crate::vary;
 
+/// The longest requested method a refusal repeats: longer than any method
+/// in use, it would only make the answer as large as the request.
+const MAX_ECHOED_METHOD_LEN: usize = 64;
+
 /// The first check a refused preflight failed. Its text is the `403`'s
 /// body: it repeats a request value only where that value is a valid token
 /// (a method, a header name), never the `Origin`, and never says what the
@@ -63,11 +67,13 @@ impl fmt::Display for Refusal {
             Refusal::OriginRepeated => f.write_str("origin header repeated"),
             Refusal::Origin => f.write_str("origin not allowed"),
             Refusal::MalformedMethod => f.write_str("malformed access-control-request-method"),
-            Refusal::Method(method) => {
-                // A token, checked before it was kept: printable ASCII.
+            // A token, checked before it was kept: printable ASCII; repeated
+            // only when it is as short as a method is.
+            Refusal::Method(method) if method.len() <= MAX_ECHOED_METHOD_LEN => {
                 let method = String::from_utf8_lossy(method.as_bytes());
                 write!(f, "method {method} not allowed")
             }
+            Refusal::Method(_) => f.write_str("method not allowed"),
             Refusal::HeadersTooLong => f.write_str("access-control-request-headers too long"),
             Refusal::MalformedHeader => f.write_str("malformed access-control-request-headers"),
             Refusal::Header(name) => write!(f, "header {name} not allowed"),
