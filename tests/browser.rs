@@ -1,368 +1,792 @@
-//! Browser end-to-end tests: real headless Chromium, driven through
-//! chromedriver, runs `fetch()` from page origins against the conformance
-//! server (its routes and policies are those of `CONFORMANCE.md` at the
-//! repository root), and each test asserts what the browser decided: whether
-//! `fetch` resolved or threw, and what JavaScript could read.
+//! Browser end-to-end tests: real headless Chromium and Firefox, driven
+//! through chromedriver and geckodriver, run `fetch()` from page origins
+//! against the conformance server (its routes and policies are those of
+//! `CONFORMANCE.md` at the repository root), and each test asserts what the
+//! browser decided: whether `fetch` resolved or threw, and what JavaScript
+//! could read.
+//!
+//! Every scenario runs in both engines, as `chromium::NAME` and
+//! `firefox::NAME`. `kit_and_both_browsers_agree_on_every_scenario` then
+//! makes each scenario's fetches in both browsers and through
+//! `route-cors-testkit` (with the engine's profile), over HTTP against the
+//! same server, and compares the three verdicts.
 //!
 //! Set-up, shared by all tests and torn down after the last one:
 //! - the built `examples/conformance` binary on a free port;
+//! - a relay in front of it (`support/wire.rs`), which the browsers fetch
+//!   through: it records what reached the server, the same way for both
+//!   engines (a preflight sent, its status and headers as on the wire, the
+//!   actual request sent or not);
 //! - a page server on 127.0.0.1:8001, loaded as `http://app.localhost:8001/`,
 //!   `http://admin.localhost:8001/`, `http://global.localhost:8001/` or
-//!   `http://evil.localhost:8001/` (Chromium resolves `*.localhost` to
+//!   `http://evil.localhost:8001/` (both engines resolve `*.localhost` to
 //!   loopback). It must be port 8001: the conformance policies name those
 //!   origins;
-//! - chromedriver and headless Chromium with a fresh profile.
+//! - per engine, its driver and its headless browser with a fresh profile,
+//!   started by the first test that needs it.
 //!
-//! The tests also read Chromium's DevTools network events, to show *why* the
-//! browser decided as it did (a preflight sent and refused, the actual request
-//! never sent, a CORS error). Pages on `*.localhost` and the server on
-//! 127.0.0.1 are both loopback and the pages are secure contexts, so Chromium
-//! adds no `Access-Control-Request-Private-Network` to preflights; the tests
-//! check that assumption and say so plainly if a browser breaks it.
+//! Chromium's DevTools network events also show the CORS error it reports
+//! (`MissingAllowOriginHeader`...); Firefox has no such log over WebDriver.
+//! Pages on `*.localhost` and the server on 127.0.0.1 are both loopback and
+//! the pages are secure contexts, so Chromium adds no
+//! `Access-Control-Request-Private-Network` to preflights (and Firefox never
+//! does); the tests check that assumption and say so plainly if a browser
+//! breaks it.
 //!
-//! Without `/usr/bin/chromium` and `/usr/bin/chromedriver` the tests print one
-//! line and pass, unless `CI=true` or `ROUTE_CORS_REQUIRE_BROWSER=1`, where a
-//! missing browser fails them.
+//! Each `fetch` gets a URL of its own (`?fetch=N`), so that no answer comes
+//! from a preflight cache or an HTTP cache filled by an earlier test.
+//!
+//! Without an engine's binaries (`/usr/bin/chromium` and
+//! `/usr/bin/chromedriver`; `/usr/bin/firefox-esr` and `geckodriver` on
+//! `PATH` or in `~/.cargo/bin`) its tests print one line and pass, unless
+//! `CI=true` or `ROUTE_CORS_REQUIRE_BROWSER=1`, where a missing browser fails
+//! them.
 
 #[path = "support/server.rs"]
 mod server;
 #[path = "support/webdriver.rs"]
 mod webdriver;
+#[path = "support/wire.rs"]
+mod wire;
 
 use std::collections::BTreeMap;
-use std::io::Write;
-use std::path::Path;
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
+use axum::body::Bytes;
+use http::Method;
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::Client;
+use hyper_util::rt::TokioExecutor;
+use route_cors_testkit as kit;
 use serde_json::{json, Value};
 
 use server::{ConformanceServer, PageServer};
-use webdriver::Session;
+use webdriver::{Engine, Install, Session};
+use wire::{Wire, WireRequest};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const FIREFOX: &str = "/usr/bin/firefox-esr";
+/// Found on `PATH`, else where `cargo install geckodriver` puts it.
+const GECKODRIVER: &str = "geckodriver";
+const ENGINES: [Engine; 2] = [Engine::Chromium, Engine::Firefox];
 /// The port of the page origins the conformance policies name.
 const PAGE_PORT: u16 = 8001;
 const START_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long the relay waits for a message still arriving after `fetch`
+/// settled (in practice it has all of it already).
+const WIRE_SETTLE: Duration = Duration::from_millis(500);
 
 // ---------------------------------------------------------------------------
-// Tests
+// The scenarios: each one's fetches, then what each engine must decide
 // ---------------------------------------------------------------------------
 
+/// Declares each scenario with the fetches it makes: a test per engine
+/// (`chromium::NAME`, `firefox::NAME`) makes them in that browser and hands
+/// the outcomes, in order, to the function `NAME`; and `SCENARIOS` lists them
+/// all for `kit_and_both_browsers_agree_on_every_scenario`.
+macro_rules! scenarios {
+    ($($name:ident: $fetches:expr;)*) => {
+        const SCENARIOS: &[(&str, &[Case])] = &[$((stringify!($name), &$fetches)),*];
+
+        mod chromium {
+            #[allow(unused_imports)]
+            use super::*;
+            $(
+                #[test]
+                fn $name() {
+                    super::in_browser(super::Engine::Chromium, |b| {
+                        super::$name(b, b.fetch_all(&$fetches))
+                    });
+                }
+            )*
+        }
+
+        mod firefox {
+            #[allow(unused_imports)]
+            use super::*;
+            $(
+                #[test]
+                fn $name() {
+                    super::in_browser(super::Engine::Firefox, |b| {
+                        super::$name(b, b.fetch_all(&$fetches))
+                    });
+                }
+            )*
+        }
+    };
+}
+
+const JSON: (&str, &str) = ("content-type", "application/json");
+
+scenarios! {
+    allowed_origin_reads_a_simple_get: [Case::get("app", "/users")];
+    disallowed_origin_cannot_read_a_simple_get: [Case::get("evil", "/users")];
+    preflighted_credentialed_json_post_from_its_allowed_origin_succeeds: [
+        Case::new("admin", "POST", "/users")
+            .credentials()
+            .headers(&[JSON, ("x-token", "secret")])
+            .body(r#"{"name":"ada"}"#),
+    ];
+    each_method_on_a_path_is_judged_by_its_own_policy: [
+        Case::new("app", "POST", "/users").headers(&[JSON]).body("{}"),
+        Case::get("app", "/users"),
+        Case::get("admin", "/users"),
+    ];
+    exposed_header_is_readable_and_unexposed_header_is_not: [
+        Case::get("app", "/public").read(&["x-request-id", "date"]),
+    ];
+    credentialed_response_exposes_exactly_the_listed_headers: [
+        Case::new("app", "PUT", "/items/1")
+            .credentials()
+            .read(&["x-request-id", "x-total-count", "vary"]),
+    ];
+    routes_without_cors_follow_the_global_default_policy: [
+        Case::get("global", "/plain"),
+        Case::new("global", "POST", "/plain").headers(&[JSON]).body(r#"{"n":1}"#),
+        Case::get("app", "/plain"),
+        Case::new("app", "POST", "/plain").headers(&[JSON]).body(r#"{"n":1}"#),
+    ];
+    handler_set_allow_origin_star_does_not_grant_a_disallowed_origin: [
+        Case::get("evil", "/teapot"),
+        Case::get("app", "/teapot"),
+    ];
+    any_headers_policy_accepts_a_custom_request_header: [
+        Case::get("app", "/any-headers").headers(&[("x-custom-thing", "1")]),
+        Case::get("evil", "/any-headers").headers(&[("x-custom-thing", "1")]),
+    ];
+    auth_401_on_secure_without_the_token_is_readable_by_its_allowed_origin: [
+        Case::get("admin", "/secure").credentials(),
+    ];
+    preflighted_post_to_secure_without_the_token_gets_its_401_to_the_page: [
+        Case::new("admin", "POST", "/secure")
+            .credentials()
+            .headers(&[JSON])
+            .body("{}"),
+    ];
+    auth_401_on_secure_is_blocked_for_the_global_defaults_origin: [
+        Case::get("global", "/secure").credentials(),
+        Case::get("global", "/secure"),
+    ];
+}
+
+fn allowed_origin_reads_a_simple_get(_: &Run, [outcome]: [Outcome; 1]) {
+    let response = outcome.resolved();
+    assert_eq!(response.status, 200, "{outcome:#?}");
+    assert_eq!(response.body, "users", "{outcome:#?}");
+    assert!(
+        !outcome.network.preflight_sent,
+        "a simple GET needs no preflight: {outcome:#?}"
+    );
+}
+
+fn disallowed_origin_cannot_read_a_simple_get(_: &Run, [outcome]: [Outcome; 1]) {
+    outcome.threw_type_error();
+    assert!(
+        !outcome.network.preflight_sent,
+        "a simple GET needs no preflight: {outcome:#?}"
+    );
+    // The request reached the server; the browser withheld the answer.
+    assert!(outcome.network.actual_sent, "{outcome:#?}");
+    outcome.reported_a_cors_error();
+}
+
+fn preflighted_credentialed_json_post_from_its_allowed_origin_succeeds(
+    _: &Run,
+    [outcome]: [Outcome; 1],
+) {
+    let response = outcome.resolved();
+    assert_eq!(response.status, 200, "{outcome:#?}");
+    assert_eq!(
+        response.body, r#"{"name":"ada"}"#,
+        "the body is echoed: {outcome:#?}"
+    );
+    let network = &outcome.network;
+    assert!(
+        network.preflight_sent,
+        "JSON with x-token is preflighted: {outcome:#?}"
+    );
+    assert_eq!(network.preflight_status, Some(204), "{outcome:#?}");
+    assert_eq!(
+        network
+            .preflight_request_headers
+            .get("access-control-request-headers")
+            .map(String::as_str),
+        Some("content-type,x-token"),
+        "{outcome:#?}"
+    );
+}
+
+fn each_method_on_a_path_is_judged_by_its_own_policy(
+    _: &Run,
+    [post, get, admin_get]: [Outcome; 3],
+) {
+    // POST /users allows only the admin origin: the preflight from the app
+    // origin is refused and the POST never leaves the browser.
+    post.threw_type_error();
+    assert!(post.network.preflight_sent, "{post:#?}");
+    assert_eq!(post.network.preflight_status, Some(403), "{post:#?}");
+    assert!(
+        !post.network.actual_sent,
+        "after a refused preflight the POST must not be sent: {post:#?}"
+    );
+
+    // GET /users allows the app origin...
+    assert_eq!(get.resolved().body, "users", "{get:#?}");
+
+    // ...and not the admin origin, which only POST allows.
+    admin_get.threw_type_error();
+}
+
+fn exposed_header_is_readable_and_unexposed_header_is_not(b: &Run, [outcome]: [Outcome; 1]) {
+    // The server does send `date`; it is neither safelisted nor exposed.
+    let direct = b.direct("GET", "/public", "app");
+    assert_eq!(
+        direct.header_values("date").len(),
+        1,
+        "the server sends date"
+    );
+
+    let response = outcome.resolved();
+    assert_eq!(response.status, 200, "{outcome:#?}");
+    assert_eq!(response.body, "public", "{outcome:#?}");
+    assert_eq!(response.header("x-request-id"), Some("42"), "{outcome:#?}");
+    assert_eq!(
+        response.header("date"),
+        None,
+        "date is not exposed: {outcome:#?}"
+    );
+    assert!(
+        !response.readable.iter().any(|name| name == "date"),
+        "{outcome:#?}"
+    );
+}
+
+fn credentialed_response_exposes_exactly_the_listed_headers(b: &Run, [outcome]: [Outcome; 1]) {
+    // The handler sets `vary: accept-encoding`; it is not exposed.
+    let direct = b.direct("PUT", "/items/1", "app");
+    assert!(
+        direct
+            .header_values("vary")
+            .iter()
+            .any(|v| v.contains("accept-encoding")),
+        "the server sends vary"
+    );
+
+    let response = outcome.resolved();
+    assert_eq!(response.status, 200, "{outcome:#?}");
+    assert_eq!(response.body, "item 1", "{outcome:#?}");
+    assert_eq!(response.header("x-request-id"), Some("7"), "{outcome:#?}");
+    assert_eq!(response.header("x-total-count"), Some("1"), "{outcome:#?}");
+    assert_eq!(
+        response.header("vary"),
+        None,
+        "vary is not exposed: {outcome:#?}"
+    );
+    assert!(
+        outcome.network.preflight_sent,
+        "PUT is preflighted: {outcome:#?}"
+    );
+}
+
+fn routes_without_cors_follow_the_global_default_policy(
+    _: &Run,
+    [get, post, app_get, app_post]: [Outcome; 4],
+) {
+    assert_eq!(get.resolved().body, "plain", "{get:#?}");
+    assert_eq!(post.resolved().body, r#"{"n":1}"#, "{post:#?}");
+    assert_eq!(post.network.preflight_status, Some(204), "{post:#?}");
+
+    app_get.threw_type_error();
+    app_post.threw_type_error();
+    assert_eq!(
+        app_post.network.preflight_status,
+        Some(403),
+        "{app_post:#?}"
+    );
+    assert!(!app_post.network.actual_sent, "{app_post:#?}");
+}
+
+fn handler_set_allow_origin_star_does_not_grant_a_disallowed_origin(
+    _: &Run,
+    [evil, app]: [Outcome; 2],
+) {
+    // The handler sets `access-control-allow-origin: *` itself; the policy
+    // (app origin only) replaces it.
+    evil.threw_type_error();
+
+    let response = app.resolved();
+    assert_eq!(response.status, 418, "{app:#?}");
+    assert_eq!(response.body, "teapot", "{app:#?}");
+}
+
+fn any_headers_policy_accepts_a_custom_request_header(_: &Run, [app, evil]: [Outcome; 2]) {
+    assert_eq!(app.resolved().body, "any", "{app:#?}");
+    assert_eq!(app.network.preflight_status, Some(204), "{app:#?}");
+
+    evil.threw_type_error();
+    assert_eq!(evil.network.preflight_status, Some(403), "{evil:#?}");
+}
+
+fn auth_401_on_secure_without_the_token_is_readable_by_its_allowed_origin(
+    _: &Run,
+    [outcome]: [Outcome; 1],
+) {
+    // A credentialed simple GET: no preflight, and the 401 that the
+    // authentication middleware answers carries the route's grant.
+    let response = outcome.resolved();
+    assert_eq!(response.status, 401, "{outcome:#?}");
+    assert_eq!(response.body, "unauthorized", "{outcome:#?}");
+    assert!(
+        !outcome.network.preflight_sent,
+        "a simple GET needs no preflight: {outcome:#?}"
+    );
+}
+
+fn preflighted_post_to_secure_without_the_token_gets_its_401_to_the_page(
+    _: &Run,
+    [outcome]: [Outcome; 1],
+) {
+    // JSON makes the POST preflighted; the preflight carries no token and is
+    // granted anyway (authentication never sees it), then the POST's 401 is
+    // readable.
+    let response = outcome.resolved();
+    assert_eq!(response.status, 401, "{outcome:#?}");
+    assert_eq!(response.body, "unauthorized", "{outcome:#?}");
+    let network = &outcome.network;
+    assert!(network.preflight_sent, "{outcome:#?}");
+    assert_eq!(network.preflight_status, Some(204), "{outcome:#?}");
+    assert!(network.actual_sent, "{outcome:#?}");
+}
+
+fn auth_401_on_secure_is_blocked_for_the_global_defaults_origin(
+    _: &Run,
+    [credentialed, plain]: [Outcome; 2],
+) {
+    // The global default's origin is not the route's: the 401 carries no
+    // grant for it, and the page cannot read it.
+    credentialed.threw_type_error();
+    assert!(
+        !credentialed.network.preflight_sent,
+        "a simple GET needs no preflight: {credentialed:#?}"
+    );
+    // The request reached the server; the browser withheld the answer.
+    assert!(credentialed.network.actual_sent, "{credentialed:#?}");
+    assert_eq!(
+        credentialed.network.actual_status,
+        Some(401),
+        "{credentialed:#?}"
+    );
+    credentialed.reported_a_cors_error();
+
+    // Without credentials too: the default grants nothing on /secure.
+    plain.threw_type_error();
+}
+
+// ---------------------------------------------------------------------------
+// The kit and the browsers, side by side
+// ---------------------------------------------------------------------------
+
+/// Every scenario's fetches, in each browser and through the test kit with
+/// that engine's profile (`Browser::chromium()`, `Browser::firefox()`: the
+/// engines differ by design in Private Network Access preflights, which
+/// Firefox never sends, and in how long they cache a preflight, which no
+/// single fetch shows), against the same server over HTTP. They must agree
+/// on what the page gets: allowed or blocked, the status, the body, the
+/// headers it reads and may read; and on the wire: whether a preflight was
+/// sent, what it asked for, and whether the actual request was sent.
 #[test]
-fn allowed_origin_reads_a_simple_get() {
-    with_browser(|b| {
-        let outcome = b.fetch("app", "/users", json!({}), &[]);
-        let response = outcome.resolved();
-        assert_eq!(response.status, 200, "{outcome:#?}");
-        assert_eq!(response.body, "users", "{outcome:#?}");
+fn kit_and_both_browsers_agree_on_every_scenario() {
+    let installs: Vec<Install> = ENGINES
+        .into_iter()
+        .filter_map(|engine| match find(engine) {
+            Ok(install) => Some(install),
+            Err(missing) => {
+                skip_or_fail(engine, &missing);
+                None
+            }
+        })
+        .collect();
+    if installs.is_empty() {
+        return;
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
+    let client: Client<HttpConnector, Full<Bytes>> =
+        Client::builder(TokioExecutor::new()).build_http();
+
+    with_lab(|lab| {
+        for install in &installs {
+            lab.session(install);
+        }
+        let mut report = String::new();
+        let mut disagreements = Vec::new();
+        for (scenario, cases) in SCENARIOS {
+            for case in *cases {
+                for install in &installs {
+                    let b = lab.run(install.engine);
+                    let browser = b.fetch(case);
+                    let kit = kit_fetch(&runtime, &client, &lab.server, install.engine, case);
+                    let found = compare(&browser, &kit, case);
+                    let agreed = if found.is_empty() {
+                        "agree"
+                    } else {
+                        "DISAGREE"
+                    };
+                    let _ = writeln!(
+                        report,
+                        "{agreed:8} {scenario}: {}\n         {}: {}\n         kit, {} profile: {}",
+                        case.describe(),
+                        install.engine,
+                        browser.summary(),
+                        install.engine,
+                        kit.verdict
+                    );
+                    for difference in found {
+                        disagreements.push(format!(
+                            "{scenario}, {}: {} and the kit's {} profile disagree: \
+                             {difference}\n    {}: {}\n    kit: {}",
+                            case.describe(),
+                            install.engine,
+                            install.engine,
+                            install.engine,
+                            browser.summary(),
+                            kit.verdict
+                        ));
+                    }
+                }
+            }
+        }
+        println!("{report}");
         assert!(
-            !outcome.network.preflight_sent,
-            "a simple GET needs no preflight: {outcome:#?}"
+            disagreements.is_empty(),
+            "{} disagreement(s) between the browsers and the test kit:\n{}",
+            disagreements.len(),
+            disagreements.join("\n")
         );
     });
 }
 
-#[test]
-fn disallowed_origin_cannot_read_a_simple_get() {
-    with_browser(|b| {
-        let outcome = b.fetch("evil", "/users", json!({}), &[]);
-        outcome.threw_type_error();
-        assert!(
-            !outcome.network.preflight_sent,
-            "a simple GET needs no preflight: {outcome:#?}"
-        );
-        // The request reached the server; the browser withheld the answer.
-        assert!(outcome.network.actual_sent, "{outcome:#?}");
-        assert!(outcome.network.cors_error.is_some(), "{outcome:#?}");
-    });
+/// What the kit decided about one case, and what it sent.
+struct KitOutcome {
+    verdict: kit::Verdict,
+    preflight_sent: bool,
+    actual_sent: bool,
+    /// The preflight's request headers, names lower-cased.
+    preflight_request_headers: BTreeMap<String, String>,
 }
 
-#[test]
-fn preflighted_credentialed_json_post_from_its_allowed_origin_succeeds() {
-    with_browser(|b| {
-        let payload = r#"{"name":"ada"}"#;
-        let outcome = b.fetch(
-            "admin",
-            "/users",
-            json!({
-                "method": "POST",
-                "credentials": "include",
-                "headers": { "content-type": "application/json", "x-token": "secret" },
-                "body": payload,
-            }),
-            &[],
-        );
-        let response = outcome.resolved();
-        assert_eq!(response.status, 200, "{outcome:#?}");
-        assert_eq!(response.body, payload, "the body is echoed: {outcome:#?}");
-        let network = &outcome.network;
-        assert!(
-            network.preflight_sent,
-            "JSON with x-token is preflighted: {outcome:#?}"
-        );
-        assert_eq!(network.preflight_status, Some(204), "{outcome:#?}");
-        assert_eq!(
-            network
-                .preflight_request_headers
-                .get("access-control-request-headers")
-                .map(String::as_str),
-            Some("content-type,x-token"),
-            "{outcome:#?}"
-        );
-    });
+/// The kit's profile for an engine. The page (`*.localhost`) and the server
+/// (127.0.0.1) are both loopback, so Chromium makes no private network
+/// request: its profile is the plain one.
+fn kit_profile(engine: Engine) -> kit::Browser {
+    match engine {
+        Engine::Chromium => kit::Browser::chromium().private_network_access(false),
+        Engine::Firefox => kit::Browser::firefox(),
+    }
 }
 
-#[test]
-fn each_method_on_a_path_is_judged_by_its_own_policy() {
-    with_browser(|b| {
-        // POST /users allows only the admin origin: the preflight from the
-        // app origin is refused and the POST never leaves the browser.
-        let post = b.fetch(
-            "app",
-            "/users",
-            json!({
-                "method": "POST",
-                "headers": { "content-type": "application/json" },
-                "body": "{}",
-            }),
-            &[],
-        );
-        post.threw_type_error();
-        assert!(post.network.preflight_sent, "{post:#?}");
-        assert_eq!(post.network.preflight_status, Some(403), "{post:#?}");
-        assert!(
-            !post.network.actual_sent,
-            "after a refused preflight the POST must not be sent: {post:#?}"
-        );
-
-        // GET /users allows the app origin...
-        let get = b.fetch("app", "/users", json!({}), &[]);
-        assert_eq!(get.resolved().body, "users", "{get:#?}");
-
-        // ...and not the admin origin, which only POST allows.
-        let admin_get = b.fetch("admin", "/users", json!({}), &[]);
-        admin_get.threw_type_error();
+/// Makes `case` with the kit's `Exchange`, sending its requests with hyper
+/// to the conformance server, as `examples/probe.rs` does.
+fn kit_fetch(
+    runtime: &tokio::runtime::Runtime,
+    client: &Client<HttpConnector, Full<Bytes>>,
+    server: &ConformanceServer,
+    engine: Engine,
+    case: &Case,
+) -> KitOutcome {
+    let url = server.url(&unique(case.path));
+    let mut exchange = kit_profile(engine).exchange(case.kit_fetch(&url));
+    let mut preflight_sent = false;
+    let mut actual_sent = false;
+    let mut preflight_request_headers = BTreeMap::new();
+    runtime.block_on(async {
+        while let Some(request) = exchange.next_request() {
+            let is_preflight = request.method() == Method::OPTIONS
+                && request
+                    .headers()
+                    .contains_key("access-control-request-method");
+            if is_preflight {
+                preflight_sent = true;
+                preflight_request_headers = request
+                    .headers()
+                    .iter()
+                    .map(|(name, value)| {
+                        (
+                            name.as_str().to_owned(),
+                            String::from_utf8_lossy(value.as_bytes()).into_owned(),
+                        )
+                    })
+                    .collect();
+            } else {
+                actual_sent = true;
+            }
+            let sent = tokio::time::timeout(
+                Duration::from_secs(10),
+                client.request(request.map(Full::new)),
+            );
+            match sent.await {
+                Err(_) => exchange.fail("no answer within 10 s"),
+                Ok(Err(e)) => exchange.fail(e),
+                Ok(Ok(response)) => {
+                    let (parts, body) = response.into_parts();
+                    match body.collect().await {
+                        Ok(body) => {
+                            exchange.receive(http::Response::from_parts(parts, body.to_bytes()))
+                        }
+                        Err(e) => exchange.fail(format!("reading the body: {e}")),
+                    }
+                }
+            }
+        }
     });
+    KitOutcome {
+        verdict: exchange.finish(),
+        preflight_sent,
+        actual_sent,
+        preflight_request_headers,
+    }
 }
 
-#[test]
-fn exposed_header_is_readable_and_unexposed_header_is_not() {
-    with_browser(|b| {
-        // The server does send `date`; it is neither safelisted nor exposed.
-        let direct = b.direct("GET", "/public", "app");
-        assert_eq!(
-            direct.header_values("date").len(),
-            1,
-            "the server sends date"
-        );
-
-        let outcome = b.fetch("app", "/public", json!({}), &["x-request-id", "date"]);
-        let response = outcome.resolved();
-        assert_eq!(response.status, 200, "{outcome:#?}");
-        assert_eq!(response.body, "public", "{outcome:#?}");
-        assert_eq!(response.header("x-request-id"), Some("42"), "{outcome:#?}");
-        assert_eq!(
-            response.header("date"),
-            None,
-            "date is not exposed: {outcome:#?}"
-        );
-        assert!(
-            !response.readable.iter().any(|name| name == "date"),
-            "{outcome:#?}"
-        );
-    });
-}
-
-#[test]
-fn credentialed_response_exposes_exactly_the_listed_headers() {
-    with_browser(|b| {
-        // The handler sets `vary: accept-encoding`; it is not exposed.
-        let direct = b.direct("PUT", "/items/1", "app");
-        assert!(
-            direct
-                .header_values("vary")
+/// How the browser's outcome and the kit's verdict differ, one line each.
+fn compare(browser: &Outcome, kit: &KitOutcome, case: &Case) -> Vec<String> {
+    let mut found = Vec::new();
+    let network = &browser.network;
+    if network.preflight_sent != kit.preflight_sent {
+        found.push(format!(
+            "the browser {}, the kit {}",
+            sent(network.preflight_sent, "a preflight"),
+            sent(kit.preflight_sent, "a preflight")
+        ));
+    } else if network.preflight_sent {
+        for name in [
+            "access-control-request-method",
+            "access-control-request-headers",
+            "access-control-request-private-network",
+        ] {
+            let ours = network.preflight_request_headers.get(name);
+            let kits = kit.preflight_request_headers.get(name);
+            if ours != kits {
+                found.push(format!(
+                    "the preflight's {name}: the browser sent {ours:?}, the kit {kits:?}"
+                ));
+            }
+        }
+        let kit_status = kit.verdict.preflight().map(|p| p.status().as_u16());
+        if network.preflight_status != kit_status {
+            found.push(format!(
+                "the preflight's status: {:?} for the browser, {kit_status:?} for the kit",
+                network.preflight_status
+            ));
+        }
+    }
+    if network.actual_sent != kit.actual_sent {
+        found.push(format!(
+            "the browser {}, the kit {}",
+            sent(network.actual_sent, "the actual request"),
+            sent(kit.actual_sent, "the actual request")
+        ));
+    }
+    match (&browser.response, kit.verdict.allowed()) {
+        (Ok(_), None) => found.push("the browser allowed it, the kit blocked it".into()),
+        (Err(_), Some(_)) => found.push("the browser blocked it, the kit allowed it".into()),
+        (Err(_), None) => {}
+        (Ok(page), Some(allowed)) => {
+            if page.status != allowed.status().as_u16() {
+                found.push(format!(
+                    "the status: {} in the browser, {} in the kit",
+                    page.status,
+                    allowed.status().as_u16()
+                ));
+            }
+            if page.body != allowed.text() {
+                found.push(format!(
+                    "the body: {:?} in the browser, {:?} in the kit",
+                    page.body,
+                    allowed.text()
+                ));
+            }
+            for name in case.read {
+                let ours = page.header(name).map(str::to_owned);
+                let kits = allowed.header(name);
+                if ours != kits {
+                    found.push(format!(
+                        "headers.get({name:?}): {ours:?} in the browser, {kits:?} in the kit"
+                    ));
+                }
+            }
+            let mut ours = page.readable.clone();
+            ours.sort();
+            ours.dedup();
+            let kits: Vec<String> = allowed
+                .readable_header_names()
                 .iter()
-                .any(|v| v.contains("accept-encoding")),
-            "the server sends vary"
-        );
-
-        let outcome = b.fetch(
-            "app",
-            "/items/1",
-            json!({ "method": "PUT", "credentials": "include" }),
-            &["x-request-id", "x-total-count", "vary"],
-        );
-        let response = outcome.resolved();
-        assert_eq!(response.status, 200, "{outcome:#?}");
-        assert_eq!(response.body, "item 1", "{outcome:#?}");
-        assert_eq!(response.header("x-request-id"), Some("7"), "{outcome:#?}");
-        assert_eq!(response.header("x-total-count"), Some("1"), "{outcome:#?}");
-        assert_eq!(
-            response.header("vary"),
-            None,
-            "vary is not exposed: {outcome:#?}"
-        );
-        assert!(
-            outcome.network.preflight_sent,
-            "PUT is preflighted: {outcome:#?}"
-        );
-    });
+                .map(|name| name.as_str().to_owned())
+                .collect();
+            if ours != kits {
+                found.push(format!(
+                    "the headers the page may read: {ours:?} in the browser, {kits:?} in the kit"
+                ));
+            }
+        }
+    }
+    found
 }
 
-#[test]
-fn routes_without_cors_follow_the_global_default_policy() {
-    with_browser(|b| {
-        let json_post = json!({
-            "method": "POST",
-            "headers": { "content-type": "application/json" },
-            "body": r#"{"n":1}"#,
-        });
-
-        let get = b.fetch("global", "/plain", json!({}), &[]);
-        assert_eq!(get.resolved().body, "plain", "{get:#?}");
-        let post = b.fetch("global", "/plain", json_post.clone(), &[]);
-        assert_eq!(post.resolved().body, r#"{"n":1}"#, "{post:#?}");
-        assert_eq!(post.network.preflight_status, Some(204), "{post:#?}");
-
-        let get = b.fetch("app", "/plain", json!({}), &[]);
-        get.threw_type_error();
-        let post = b.fetch("app", "/plain", json_post, &[]);
-        post.threw_type_error();
-        assert_eq!(post.network.preflight_status, Some(403), "{post:#?}");
-        assert!(!post.network.actual_sent, "{post:#?}");
-    });
-}
-
-#[test]
-fn handler_set_allow_origin_star_does_not_grant_a_disallowed_origin() {
-    with_browser(|b| {
-        // The handler sets `access-control-allow-origin: *` itself; the
-        // policy (app origin only) replaces it.
-        let evil = b.fetch("evil", "/teapot", json!({}), &[]);
-        evil.threw_type_error();
-
-        let app = b.fetch("app", "/teapot", json!({}), &[]);
-        let response = app.resolved();
-        assert_eq!(response.status, 418, "{app:#?}");
-        assert_eq!(response.body, "teapot", "{app:#?}");
-    });
-}
-
-#[test]
-fn any_headers_policy_accepts_a_custom_request_header() {
-    with_browser(|b| {
-        let outcome = b.fetch(
-            "app",
-            "/any-headers",
-            json!({ "headers": { "x-custom-thing": "1" } }),
-            &[],
-        );
-        assert_eq!(outcome.resolved().body, "any", "{outcome:#?}");
-        assert_eq!(outcome.network.preflight_status, Some(204), "{outcome:#?}");
-
-        let evil = b.fetch(
-            "evil",
-            "/any-headers",
-            json!({ "headers": { "x-custom-thing": "1" } }),
-            &[],
-        );
-        evil.threw_type_error();
-        assert_eq!(evil.network.preflight_status, Some(403), "{evil:#?}");
-    });
-}
-
-#[test]
-fn auth_401_on_secure_without_the_token_is_readable_by_its_allowed_origin() {
-    with_browser(|b| {
-        // A credentialed simple GET: no preflight, and the 401 that the
-        // authentication middleware answers carries the route's grant.
-        let outcome = b.fetch("admin", "/secure", json!({ "credentials": "include" }), &[]);
-        let response = outcome.resolved();
-        assert_eq!(response.status, 401, "{outcome:#?}");
-        assert_eq!(response.body, "unauthorized", "{outcome:#?}");
-        assert!(
-            !outcome.network.preflight_sent,
-            "a simple GET needs no preflight: {outcome:#?}"
-        );
-    });
-}
-
-#[test]
-fn preflighted_post_to_secure_without_the_token_gets_its_401_to_the_page() {
-    with_browser(|b| {
-        // JSON makes the POST preflighted; the preflight carries no token and
-        // is granted anyway (authentication never sees it), then the POST's
-        // 401 is readable.
-        let outcome = b.fetch(
-            "admin",
-            "/secure",
-            json!({
-                "method": "POST",
-                "credentials": "include",
-                "headers": { "content-type": "application/json" },
-                "body": "{}",
-            }),
-            &[],
-        );
-        let response = outcome.resolved();
-        assert_eq!(response.status, 401, "{outcome:#?}");
-        assert_eq!(response.body, "unauthorized", "{outcome:#?}");
-        let network = &outcome.network;
-        assert!(network.preflight_sent, "{outcome:#?}");
-        assert_eq!(network.preflight_status, Some(204), "{outcome:#?}");
-        assert!(network.actual_sent, "{outcome:#?}");
-    });
-}
-
-#[test]
-fn auth_401_on_secure_is_blocked_for_the_global_defaults_origin() {
-    with_browser(|b| {
-        // The global default's origin is not the route's: the 401 carries no
-        // grant for it, and the page cannot read it.
-        let outcome = b.fetch(
-            "global",
-            "/secure",
-            json!({ "credentials": "include" }),
-            &[],
-        );
-        outcome.threw_type_error();
-        assert!(
-            !outcome.network.preflight_sent,
-            "a simple GET needs no preflight: {outcome:#?}"
-        );
-        // The request reached the server; the browser withheld the answer.
-        assert!(outcome.network.actual_sent, "{outcome:#?}");
-        assert!(outcome.network.cors_error.is_some(), "{outcome:#?}");
-
-        // Without credentials too: the default grants nothing on /secure.
-        let outcome = b.fetch("global", "/secure", json!({}), &[]);
-        outcome.threw_type_error();
-    });
+/// `sent a preflight`, or `did not send a preflight`.
+fn sent(sent: bool, what: &str) -> String {
+    if sent {
+        format!("sent {what}")
+    } else {
+        format!("did not send {what}")
+    }
 }
 
 // ---------------------------------------------------------------------------
-// The shared browser
+// One fetch, as data
 // ---------------------------------------------------------------------------
 
-/// The servers and the browser, for one test at a time.
-struct Browser {
-    // Fields drop in order: browser first, then the servers.
-    session: Session,
+/// One `fetch()` a scenario makes: from the page `http://{origin}.localhost:8001/`,
+/// to `path` on the conformance server.
+#[derive(Clone, Copy, Debug)]
+struct Case {
+    origin: &'static str,
+    method: &'static str,
+    path: &'static str,
+    headers: &'static [(&'static str, &'static str)],
+    /// A string body (`text/plain;charset=UTF-8` unless a content-type is
+    /// set, in the browser and in the kit alike).
+    body: Option<&'static str>,
+    /// `credentials: "include"`.
+    credentials: bool,
+    /// Response headers the scenario reads with `headers.get`.
+    read: &'static [&'static str],
+}
+
+impl Case {
+    const fn new(origin: &'static str, method: &'static str, path: &'static str) -> Case {
+        Case {
+            origin,
+            method,
+            path,
+            headers: &[],
+            body: None,
+            credentials: false,
+            read: &[],
+        }
+    }
+
+    const fn get(origin: &'static str, path: &'static str) -> Case {
+        Case::new(origin, "GET", path)
+    }
+
+    const fn headers(self, headers: &'static [(&'static str, &'static str)]) -> Case {
+        Case { headers, ..self }
+    }
+
+    const fn body(self, body: &'static str) -> Case {
+        Case {
+            body: Some(body),
+            ..self
+        }
+    }
+
+    const fn credentials(self) -> Case {
+        Case {
+            credentials: true,
+            ..self
+        }
+    }
+
+    const fn read(self, read: &'static [&'static str]) -> Case {
+        Case { read, ..self }
+    }
+
+    fn page(&self) -> String {
+        format!("http://{}.localhost:{PAGE_PORT}", self.origin)
+    }
+
+    /// The `init` of `fetch(url, init)`.
+    fn init(&self) -> Value {
+        let mut init = json!({ "method": self.method });
+        if self.credentials {
+            init["credentials"] = json!("include");
+        }
+        if !self.headers.is_empty() {
+            let headers: serde_json::Map<String, Value> = self
+                .headers
+                .iter()
+                .map(|(name, value)| ((*name).to_owned(), json!(value)))
+                .collect();
+            init["headers"] = Value::Object(headers);
+        }
+        if let Some(body) = self.body {
+            init["body"] = json!(body);
+        }
+        init
+    }
+
+    /// The same fetch for the kit.
+    fn kit_fetch(&self, url: &str) -> kit::Fetch {
+        let method = Method::from_bytes(self.method.as_bytes()).expect("a method");
+        let mut fetch = kit::Fetch::new(&self.page(), method, url).credentials(self.credentials);
+        for (name, value) in self.headers {
+            fetch = fetch.header(*name, *value);
+        }
+        if let Some(body) = self.body {
+            fetch = fetch.text(body);
+        }
+        fetch
+    }
+
+    /// `fetch("/users", {...}) from app`.
+    fn describe(&self) -> String {
+        format!(
+            "fetch({:?}, {}) from {}",
+            self.path,
+            self.init(),
+            self.origin
+        )
+    }
+}
+
+/// `path?fetch=N`, a URL no earlier fetch used.
+fn unique(path: &str) -> String {
+    static FETCHES: AtomicUsize = AtomicUsize::new(0);
+    let n = FETCHES.fetch_add(1, Ordering::SeqCst);
+    let separator = if path.contains('?') { '&' } else { '?' };
+    format!("{path}{separator}fetch={n}")
+}
+
+// ---------------------------------------------------------------------------
+// The shared browsers
+// ---------------------------------------------------------------------------
+
+/// The servers and the browsers, for one test at a time.
+struct Lab {
+    // Fields drop in order: the browsers first, then the servers.
+    sessions: Vec<Session>,
+    wire: Wire,
     _page: PageServer,
     server: ConformanceServer,
 }
 
-static BROWSER: Mutex<Option<Browser>> = Mutex::new(None);
+static LAB: Mutex<Option<Lab>> = Mutex::new(None);
 /// Tests that have started and not yet finished; the last one out tears the
-/// browser down (libtest has no global teardown, and statics never drop).
+/// browsers down (libtest has no global teardown, and statics never drop).
 static PENDING: AtomicUsize = AtomicUsize::new(0);
 
-/// Holds the browser for one test; tears it down when no test is waiting
-/// for it, or when the test failed (the next test starts afresh).
-struct Lease(MutexGuard<'static, Option<Browser>>);
+/// Holds the lab for one test; tears it down when no test is waiting for
+/// it, or when the test failed (the next test starts afresh).
+struct Lease(MutexGuard<'static, Option<Lab>>);
 
 impl Drop for Lease {
     fn drop(&mut self) {
@@ -373,42 +797,91 @@ impl Drop for Lease {
     }
 }
 
-/// Runs `test` with the shared browser, one test at a time (they share port
-/// 8001), or skips it when Chromium is not installed.
-fn with_browser(test: impl FnOnce(&Browser)) {
-    if let Some(missing) = missing_browser() {
-        let required = std::env::var("CI").is_ok_and(|v| v == "true")
-            || std::env::var("ROUTE_CORS_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
-        if required {
-            panic!(
-                "{missing} not found, and CI=true or ROUTE_CORS_REQUIRE_BROWSER=1 requires the \
-                 browser tests; install it with 'apt-get install chromium chromium-driver'"
-            );
-        }
-        // Straight to stderr, past libtest's capture, so the skip is seen.
-        let _ = writeln!(
-            std::io::stderr(),
-            "skipped: {missing} not found; install it with 'apt-get install chromium \
-             chromium-driver' to run the browser tests"
-        );
-        return;
-    }
-    PENDING.fetch_add(1, Ordering::SeqCst);
-    let mut lease = Lease(BROWSER.lock().unwrap_or_else(PoisonError::into_inner));
-    if lease.0.is_none() {
-        *lease.0 = Some(Browser::start().unwrap_or_else(|e| panic!("{e}")));
-    }
-    test(lease.0.as_ref().expect("started above"));
+/// Runs `test` in `engine`'s browser, one test at a time (they share port
+/// 8001), or skips it when the engine is not installed.
+fn in_browser(engine: Engine, test: impl FnOnce(&Run)) {
+    let install = match find(engine) {
+        Ok(install) => install,
+        Err(missing) => return skip_or_fail(engine, &missing),
+    };
+    with_lab(|lab| {
+        lab.session(&install);
+        test(&lab.run(engine));
+    });
 }
 
-fn missing_browser() -> Option<String> {
-    if !Path::new(CHROMIUM).is_file() {
-        Some(format!("Chromium ({CHROMIUM})"))
-    } else if !Path::new(CHROMEDRIVER).is_file() {
-        Some(format!("chromedriver ({CHROMEDRIVER})"))
-    } else {
-        None
+/// Runs `test` with the shared lab, started if need be.
+fn with_lab(test: impl FnOnce(&mut Lab)) {
+    PENDING.fetch_add(1, Ordering::SeqCst);
+    let mut lease = Lease(LAB.lock().unwrap_or_else(PoisonError::into_inner));
+    if lease.0.is_none() {
+        *lease.0 = Some(Lab::start().unwrap_or_else(|e| panic!("{e}")));
     }
+    test(lease.0.as_mut().expect("started above"));
+}
+
+/// Prints one line saying the engine's tests are skipped, or fails when
+/// `CI=true` or `ROUTE_CORS_REQUIRE_BROWSER=1` require them.
+fn skip_or_fail(engine: Engine, missing: &str) {
+    let install = match engine {
+        Engine::Chromium => "'apt-get install chromium chromium-driver'",
+        Engine::Firefox => "'apt-get install firefox-esr' and 'cargo install geckodriver --locked'",
+    };
+    let required = std::env::var("CI").is_ok_and(|v| v == "true")
+        || std::env::var("ROUTE_CORS_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
+    if required {
+        panic!(
+            "{missing} not found, and CI=true or ROUTE_CORS_REQUIRE_BROWSER=1 requires the \
+             {engine} browser tests; install it with {install}"
+        );
+    }
+    // Straight to stderr, past libtest's capture, so the skip is seen.
+    let _ = writeln!(
+        std::io::stderr(),
+        "skipped in {engine}: {missing} not found; install it with {install} to run the \
+         browser tests"
+    );
+}
+
+/// The engine's browser and driver, or what is missing.
+fn find(engine: Engine) -> Result<Install, String> {
+    let (browser, driver) = match engine {
+        Engine::Chromium => {
+            let driver = Path::new(CHROMEDRIVER);
+            let driver = driver
+                .is_file()
+                .then(|| driver.to_owned())
+                .ok_or_else(|| format!("chromedriver ({CHROMEDRIVER})"));
+            (CHROMIUM, driver)
+        }
+        Engine::Firefox => {
+            let driver = geckodriver().ok_or_else(|| {
+                format!("geckodriver (on PATH or in ~/.cargo/bin) for Firefox ({FIREFOX})")
+            });
+            (FIREFOX, driver)
+        }
+    };
+    if !Path::new(browser).is_file() {
+        return Err(format!("{engine} ({browser})"));
+    }
+    Ok(Install {
+        engine,
+        browser: PathBuf::from(browser),
+        driver: driver?,
+    })
+}
+
+/// `geckodriver` on `PATH`, else in cargo's bin directory.
+fn geckodriver() -> Option<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let cargo_bin = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")))
+        .map(|cargo| cargo.join("bin"));
+    std::env::split_paths(&path)
+        .chain(cargo_bin)
+        .map(|dir| dir.join(GECKODRIVER))
+        .find(|candidate| candidate.is_file())
 }
 
 /// Runs `fetch(url, init)` in the page and reports what the browser decided.
@@ -427,102 +900,111 @@ fetch(url, init)
   .catch((e) => done({ ok: false, error: String(e) }));
 "#;
 
-impl Browser {
-    fn start() -> Result<Browser, String> {
+impl Lab {
+    fn start() -> Result<Lab, String> {
         let server = ConformanceServer::start(START_TIMEOUT)?;
         let page = PageServer::start(PAGE_PORT)?;
-        let session = Session::start(
-            Path::new(CHROMEDRIVER),
-            Path::new(CHROMIUM),
-            server::free_port(),
-            START_TIMEOUT,
-        )?;
-        Ok(Browser {
-            session,
+        let wire = Wire::start(&server.addr())?;
+        Ok(Lab {
+            sessions: Vec::new(),
+            wire,
             _page: page,
             server,
         })
     }
 
-    /// Loads `http://{origin}.localhost:8001/` and runs `fetch` of `path` on
-    /// the conformance server with `init`, reading the response headers
-    /// `read` from JavaScript.
-    fn fetch(&self, origin: &str, path: &str, init: Value, read: &[&str]) -> Outcome {
-        let page = format!("http://{origin}.localhost:{PAGE_PORT}/");
+    /// Starts the engine's browser, unless it runs already.
+    fn session(&mut self, install: &Install) {
+        if self.sessions.iter().any(|s| s.engine() == install.engine) {
+            return;
+        }
+        let session = Session::start(install, server::free_port(), START_TIMEOUT)
+            .unwrap_or_else(|e| panic!("{e}"));
+        self.sessions.push(session);
+    }
+
+    /// The engine's browser, started with [`Lab::session`].
+    fn run(&self, engine: Engine) -> Run<'_> {
+        let session = self
+            .sessions
+            .iter()
+            .find(|s| s.engine() == engine)
+            .expect("the session is started first");
+        Run {
+            engine,
+            session,
+            wire: &self.wire,
+            server: &self.server,
+        }
+    }
+}
+
+/// One engine's browser, and the servers it fetches from.
+struct Run<'a> {
+    engine: Engine,
+    session: &'a Session,
+    wire: &'a Wire,
+    server: &'a ConformanceServer,
+}
+
+impl Run<'_> {
+    /// Each of `cases`, in order.
+    fn fetch_all<const N: usize>(&self, cases: &[Case; N]) -> [Outcome; N] {
+        std::array::from_fn(|i| self.fetch(&cases[i]))
+    }
+
+    /// Loads the case's page and runs its `fetch` through the relay, reading
+    /// the response headers it names from JavaScript.
+    fn fetch(&self, case: &Case) -> Outcome {
+        let engine = self.engine;
+        let page = format!("{}/", case.page());
         self.session
             .navigate(&page)
-            .unwrap_or_else(|e| panic!("cannot load {page}: {e}"));
+            .unwrap_or_else(|e| panic!("{engine}: cannot load {page}: {e}"));
         self.session
             .take_performance_log()
-            .unwrap_or_else(|e| panic!("cannot read the performance log: {e}"));
-        let url = self.server.url(path);
+            .unwrap_or_else(|e| panic!("{engine}: cannot read the performance log: {e}"));
+        self.wire.take(Duration::ZERO);
+        let target = unique(case.path);
+        let url = self.wire.url(&target);
+        let init = case.init();
         let answer = self
             .session
-            .execute_async(FETCH, vec![json!(url), init.clone(), json!(read)])
-            .unwrap_or_else(|e| panic!("fetch({url}) from {page} did not complete: {e}"));
+            .execute_async(FETCH, vec![json!(url), init.clone(), json!(case.read)])
+            .unwrap_or_else(|e| panic!("{engine}: fetch({url}) from {page} did not complete: {e}"));
         let events = self
             .session
             .take_performance_log()
-            .unwrap_or_else(|e| panic!("cannot read the performance log: {e}"));
-        let network = Network::observe(&events, &self.server.url("/"));
+            .unwrap_or_else(|e| panic!("{engine}: cannot read the performance log: {e}"));
+        let requests: Vec<WireRequest> = self
+            .wire
+            .take(WIRE_SETTLE)
+            .into_iter()
+            .filter(|request| request.target == target)
+            .collect();
+        let mut network = Network::observe(requests);
+        network.cors_error = cors_error(&events, &self.wire.url("/"));
         if let Some(value) = network
             .preflight_request_headers
             .get("access-control-request-private-network")
         {
             panic!(
-                "Chromium sent `Access-Control-Request-Private-Network: {value}` on the \
+                "{engine} sent `Access-Control-Request-Private-Network: {value}` on the \
                  preflight from {page}; these tests assume loopback page origins need no \
                  private network access, so their expectations no longer hold for this \
                  browser"
             );
         }
-        let response = if answer.get("ok") == Some(&Value::Bool(true)) {
-            let exposed = answer
-                .get("exposed")
-                .and_then(Value::as_object)
-                .map(|exposed| {
-                    exposed
-                        .iter()
-                        .map(|(name, v)| (name.clone(), v.as_str().map(str::to_owned)))
-                        .collect()
-                })
-                .unwrap_or_default();
-            Ok(Response {
-                status: answer.get("status").and_then(Value::as_u64).unwrap_or(0) as u16,
-                body: answer
-                    .get("body")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_owned(),
-                exposed,
-                readable: answer
-                    .get("readable")
-                    .and_then(Value::as_array)
-                    .map(|names| {
-                        names
-                            .iter()
-                            .filter_map(Value::as_str)
-                            .map(str::to_owned)
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-            })
-        } else {
-            Err(answer
-                .get("error")
-                .and_then(Value::as_str)
-                .map(str::to_owned)
-                .unwrap_or_else(|| format!("unexpected answer {answer}")))
-        };
         Outcome {
-            request: format!("fetch({url}, {init}) from {page}"),
-            response,
+            request: format!("{engine}: fetch({url}, {init}) from {page}"),
+            engine,
+            response: page_response(&answer),
             network,
         }
     }
 
-    /// The same request straight from the test, not through the browser: what
-    /// the server really sends, with `Origin: http://{origin}.localhost:8001`.
+    /// The same request straight from the test, not through the browser:
+    /// what the server really sends, with `Origin: http://{origin}.localhost:8001`.
     fn direct(&self, method: &str, path: &str, origin: &str) -> webdriver::HttpResponse {
         let origin = format!("http://{origin}.localhost:{PAGE_PORT}");
         let response = webdriver::http_request(
@@ -542,10 +1024,53 @@ impl Browser {
     }
 }
 
+/// What the page got, from the script's answer: `Err` holds
+/// `String(error)` when `fetch` threw.
+fn page_response(answer: &Value) -> Result<Response, String> {
+    if answer.get("ok") != Some(&Value::Bool(true)) {
+        return Err(answer
+            .get("error")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .unwrap_or_else(|| format!("unexpected answer {answer}")));
+    }
+    let exposed = answer
+        .get("exposed")
+        .and_then(Value::as_object)
+        .map(|exposed| {
+            exposed
+                .iter()
+                .map(|(name, v)| (name.clone(), v.as_str().map(str::to_owned)))
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(Response {
+        status: answer.get("status").and_then(Value::as_u64).unwrap_or(0) as u16,
+        body: answer
+            .get("body")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned(),
+        exposed,
+        readable: answer
+            .get("readable")
+            .and_then(Value::as_array)
+            .map(|names| {
+                names
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default(),
+    })
+}
+
 /// What the browser decided about one `fetch`.
 #[derive(Debug)]
 struct Outcome {
     request: String,
+    engine: Engine,
     /// `Err` holds `String(error)` when `fetch` threw.
     response: Result<Response, String>,
     network: Network,
@@ -590,99 +1115,119 @@ impl Outcome {
             ),
         }
     }
+
+    /// Chromium reported a CORS error for the request. Firefox reports its
+    /// own on the console only, which WebDriver does not show: nothing to
+    /// check there.
+    #[track_caller]
+    fn reported_a_cors_error(&self) {
+        if self.engine == Engine::Chromium {
+            assert!(self.network.cors_error.is_some(), "{self:#?}");
+        }
+    }
+
+    /// One line: what the page got, and what went on the wire.
+    fn summary(&self) -> String {
+        let page = match &self.response {
+            Ok(response) => {
+                let mut readable = response.readable.clone();
+                readable.sort();
+                readable.dedup();
+                format!(
+                    "allowed (status {}); the page may read {}",
+                    response.status,
+                    if readable.is_empty() {
+                        "no header".to_owned()
+                    } else {
+                        readable.join(", ")
+                    }
+                )
+            }
+            Err(error) => format!("blocked ({error})"),
+        };
+        let network = &self.network;
+        let preflight = match (network.preflight_sent, network.preflight_status) {
+            (false, _) => "no preflight".to_owned(),
+            (true, Some(status)) => format!("preflight {status}"),
+            (true, None) => "preflight unanswered".to_owned(),
+        };
+        let actual = match (network.actual_sent, network.actual_status) {
+            (false, _) => "actual request not sent".to_owned(),
+            (true, Some(status)) => format!("actual request {status}"),
+            (true, None) => "actual request unanswered".to_owned(),
+        };
+        format!("{page}; on the wire: {preflight}, {actual}")
+    }
 }
 
-/// What Chromium's DevTools network events show about the requests to the
-/// conformance server during one `fetch`.
+/// What reached the conformance server during one `fetch`, as the relay
+/// saw it, and (Chromium only) the CORS error its DevTools reported.
 #[derive(Debug, Default)]
 struct Network {
     /// An `OPTIONS` preflight was sent.
     preflight_sent: bool,
     /// Its response status, when one came.
     preflight_status: Option<u16>,
-    /// Its request headers, names lower-cased.
+    /// Its request headers as on the wire, names lower-cased.
     preflight_request_headers: BTreeMap<String, String>,
     /// The actual request went out on the wire.
     actual_sent: bool,
+    /// Its response status, when one came.
+    actual_status: Option<u16>,
     /// The CORS error Chromium reported, if any (e.g.
-    /// `MissingAllowOriginHeader`, `PreflightMissingAllowOriginHeader`).
+    /// `MissingAllowOriginHeader`, `PreflightMissingAllowOriginHeader`);
+    /// always `None` for Firefox.
     cors_error: Option<String>,
 }
 
 impl Network {
-    fn observe(events: &[Value], base: &str) -> Network {
+    fn observe(requests: Vec<WireRequest>) -> Network {
         let mut network = Network::default();
-        let mut preflights = Vec::new();
-        let mut actuals = Vec::new();
-        for event in events {
-            let params = &event["params"];
-            let id = params["requestId"].as_str().unwrap_or_default().to_owned();
-            if event["method"] != "Network.requestWillBeSent" {
-                continue;
-            }
-            let request = &params["request"];
-            if !request["url"]
-                .as_str()
-                .is_some_and(|url| url.starts_with(base))
-            {
-                continue;
-            }
-            let headers = lower_case(&request["headers"]);
-            if request["method"] == "OPTIONS"
-                && headers.contains_key("access-control-request-method")
-            {
+        for request in requests {
+            let preflight = request.method == "OPTIONS"
+                && request.header("access-control-request-method").is_some();
+            if preflight {
                 network.preflight_sent = true;
-                network.preflight_request_headers.extend(headers);
-                preflights.push(id);
-            } else {
-                actuals.push(id);
-            }
-        }
-        for event in events {
-            let params = &event["params"];
-            let id = params["requestId"].as_str().unwrap_or_default();
-            let is_preflight = preflights.iter().any(|p| p == id);
-            let is_actual = actuals.iter().any(|a| a == id);
-            match event["method"].as_str().unwrap_or_default() {
-                "Network.requestWillBeSentExtraInfo" if is_preflight => {
-                    // The headers as sent on the wire.
+                network.preflight_status = request.status;
+                for (name, _) in &request.headers {
+                    let value = request.header(name).unwrap_or_default();
                     network
                         .preflight_request_headers
-                        .extend(lower_case(&params["headers"]));
+                        .insert(name.clone(), value);
                 }
-                "Network.requestWillBeSentExtraInfo" if is_actual => network.actual_sent = true,
-                "Network.responseReceivedExtraInfo" if is_preflight => {
-                    network.preflight_status = params["statusCode"].as_u64().map(|s| s as u16);
-                }
-                "Network.responseReceived" if is_preflight => {
-                    network.preflight_status =
-                        params["response"]["status"].as_u64().map(|s| s as u16);
-                }
-                "Network.loadingFailed" if is_actual => {
-                    network.cors_error = params["corsErrorStatus"]["corsError"]
-                        .as_str()
-                        .map(str::to_owned);
-                }
-                _ => {}
+            } else {
+                network.actual_sent = true;
+                network.actual_status = request.status;
             }
         }
         network
     }
 }
 
-fn lower_case(headers: &Value) -> BTreeMap<String, String> {
-    headers
-        .as_object()
-        .map(|headers| {
-            headers
-                .iter()
-                .map(|(name, value)| {
-                    (
-                        name.to_ascii_lowercase(),
-                        value.as_str().unwrap_or_default().to_owned(),
-                    )
-                })
-                .collect()
+/// The CORS error Chromium's DevTools reported for a request to `base`, from
+/// its network events (none for Firefox, which has no such log).
+fn cors_error(events: &[Value], base: &str) -> Option<String> {
+    let mut ids = Vec::new();
+    for event in events {
+        let params = &event["params"];
+        let request = &params["request"];
+        let to_server = request["url"]
+            .as_str()
+            .is_some_and(|url| url.starts_with(base));
+        if event["method"] == "Network.requestWillBeSent" && to_server {
+            ids.push(params["requestId"].as_str().unwrap_or_default().to_owned());
+        }
+    }
+    events
+        .iter()
+        .filter(|event| event["method"] == "Network.loadingFailed")
+        .filter(|event| {
+            let id = event["params"]["requestId"].as_str().unwrap_or_default();
+            ids.iter().any(|known| known == id)
         })
-        .unwrap_or_default()
+        .find_map(|event| {
+            event["params"]["corsErrorStatus"]["corsError"]
+                .as_str()
+                .map(str::to_owned)
+        })
 }

@@ -463,7 +463,7 @@ async fn large_values_under_hyper_limits_reach_route_cors_and_get_no_grant() {
     .await
     .expect("an answer");
     // A 300 KiB token matches no handler: the global default refuses it,
-    // saying nothing of its policy.
+    // saying nothing of its policy, and not repeating the token.
     assert_eq!(answer.status, 403, "{}", answer.summary());
     assert_eq!(
         answer.cors(),
@@ -471,9 +471,9 @@ async fn large_values_under_hyper_limits_reach_route_cors_and_get_no_grant() {
         "{}",
         answer.summary()
     );
-    let body = String::from_utf8_lossy(&answer.body);
-    assert!(
-        body.starts_with("method G") && body.ends_with("G not allowed"),
+    assert_eq!(
+        String::from_utf8_lossy(&answer.body),
+        "method not allowed",
         "{}",
         answer.summary()
     );

@@ -1,5 +1,6 @@
 //! Just enough of the W3C WebDriver protocol to drive headless Chromium
-//! through `chromedriver`, over a tiny blocking HTTP/1.1 client.
+//! through `chromedriver` and headless Firefox through `geckodriver`, over a
+//! tiny blocking HTTP/1.1 client.
 //!
 //! Every network wait is bounded: connects, reads and writes have timeouts,
 //! and polling loops have deadlines, so a hung browser fails a test instead
@@ -7,7 +8,7 @@
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -171,30 +172,76 @@ fn dechunk(mut rest: &[u8]) -> Result<Vec<u8>, String> {
     }
 }
 
-/// A `chromedriver` process, killed on drop.
-struct Chromedriver {
-    child: Child,
-    addr: String,
+/// A browser engine the tests drive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    /// Debian's `chromium`, through `chromedriver`.
+    Chromium,
+    /// Debian's `firefox-esr`, through `geckodriver`.
+    Firefox,
 }
 
-impl Chromedriver {
-    /// Starts `chromedriver` on `port` and waits until it reports ready.
-    pub fn start(binary: &Path, port: u16, timeout: Duration) -> Result<Self, String> {
-        let child = Command::new(binary)
-            .arg(format!("--port={port}"))
+impl std::fmt::Display for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Engine::Chromium => "Chromium",
+            Engine::Firefox => "Firefox",
+        })
+    }
+}
+
+/// Where an engine's browser binary and WebDriver server are.
+#[derive(Clone, Debug)]
+pub struct Install {
+    pub engine: Engine,
+    pub browser: PathBuf,
+    pub driver: PathBuf,
+}
+
+/// A WebDriver server process (`chromedriver` or `geckodriver`), killed on
+/// drop. Its output goes to a log file, quoted when it fails to start.
+struct Driver {
+    child: Child,
+    addr: String,
+    name: String,
+    log: PathBuf,
+}
+
+impl Driver {
+    /// Starts `command` (which must listen on `port`) and waits until it
+    /// reports ready.
+    fn start(
+        mut command: Command,
+        name: String,
+        port: u16,
+        log: PathBuf,
+        timeout: Duration,
+    ) -> Result<Self, String> {
+        let output = std::fs::File::create(&log)
+            .map_err(|e| format!("cannot create {}: {e}", log.display()))?;
+        let errors = output
+            .try_clone()
+            .map_err(|e| format!("cannot reopen {}: {e}", log.display()))?;
+        let child = command
             .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
+            .stdout(output)
+            .stderr(errors)
             .spawn()
-            .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
-        let mut driver = Chromedriver {
+            .map_err(|e| format!("cannot start {name}: {e}"))?;
+        let mut driver = Driver {
             child,
             addr: format!("127.0.0.1:{port}"),
+            name,
+            log,
         };
         let deadline = Instant::now() + timeout;
         loop {
             if let Ok(Some(status)) = driver.child.try_wait() {
-                return Err(format!("chromedriver exited at start-up ({status})"));
+                return Err(format!(
+                    "{} exited at start-up ({status}){}",
+                    driver.name,
+                    driver.log_tail()
+                ));
             }
             if let Ok(Value::Object(answer)) = driver.call("GET", "/status", None) {
                 if answer.get("ready") == Some(&Value::Bool(true)) {
@@ -203,10 +250,24 @@ impl Chromedriver {
             }
             if Instant::now() > deadline {
                 return Err(format!(
-                    "chromedriver was not ready on port {port} within {timeout:?}"
+                    "{} was not ready on port {port} within {timeout:?}{}",
+                    driver.name,
+                    driver.log_tail()
                 ));
             }
             std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// The last lines of the driver's output, to explain a failure.
+    fn log_tail(&self) -> String {
+        let text = std::fs::read_to_string(&self.log).unwrap_or_default();
+        let lines: Vec<&str> = text.lines().collect();
+        let tail = &lines[lines.len().saturating_sub(20)..];
+        if tail.is_empty() {
+            String::new()
+        } else {
+            format!("; its last output:\n{}", tail.join("\n"))
         }
     }
 
@@ -257,87 +318,103 @@ impl Chromedriver {
     }
 }
 
-impl Drop for Chromedriver {
+impl Drop for Driver {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
 }
 
-/// A headless Chromium session through its own `chromedriver`, with a fresh
-/// profile. Dropping it deletes the session (chromedriver closes Chromium),
-/// kills chromedriver and removes the profile.
+/// A headless browser session through its own WebDriver server, with a
+/// fresh profile in a directory of its own. Dropping it deletes the session
+/// (the driver closes the browser), kills the driver and removes the
+/// directory.
 pub struct Session {
     id: String,
+    engine: Engine,
     // Dropped after `Drop::drop` below has deleted the session.
-    driver: Chromedriver,
-    profile: std::path::PathBuf,
+    driver: Driver,
+    /// The profile (Chromium's `--user-data-dir`, or where geckodriver makes
+    /// Firefox's) and the driver's log.
+    dir: PathBuf,
 }
 
 impl Session {
-    /// Starts `chromedriver` on `port` and opens headless Chromium (`chromium`)
-    /// with a fresh profile, recording network events in the performance log.
-    pub fn start(
-        chromedriver: &Path,
-        chromium: &Path,
-        port: u16,
-        timeout: Duration,
-    ) -> Result<Self, String> {
-        let driver = Chromedriver::start(chromedriver, port, timeout)?;
-        let profile =
-            std::env::temp_dir().join(format!("route-cors-browser-{}-{port}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&profile);
+    /// Starts the engine's driver on `port` and opens its browser headless
+    /// with a fresh profile: Chromium records network events in the
+    /// performance log; Firefox has its background network traffic turned
+    /// off (see [`firefox_prefs`]).
+    pub fn start(install: &Install, port: u16, timeout: Duration) -> Result<Self, String> {
+        let dir = std::env::temp_dir().join(format!(
+            "route-cors-browser-{}-{}-{port}",
+            std::process::id(),
+            install.engine.to_string().to_ascii_lowercase()
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        let profile = dir.join("profile");
         std::fs::create_dir_all(&profile)
             .map_err(|e| format!("cannot create {}: {e}", profile.display()))?;
-        let args = [
-            "--headless=new".to_owned(),
-            "--no-sandbox".to_owned(),
-            "--disable-gpu".to_owned(),
-            "--disable-dev-shm-usage".to_owned(),
-            "--disable-background-networking".to_owned(),
-            "--disable-component-update".to_owned(),
-            "--disable-sync".to_owned(),
-            "--disable-quic".to_owned(),
-            "--no-first-run".to_owned(),
-            format!("--user-data-dir={}", profile.display()),
-        ];
-        let capabilities = json!({
-            "capabilities": {
-                "alwaysMatch": {
-                    "browserName": "chrome",
-                    "pageLoadStrategy": "normal",
-                    "goog:chromeOptions": {
-                        "binary": chromium.display().to_string(),
-                        "args": args,
-                    },
-                    "goog:loggingPrefs": { "performance": "ALL" },
-                    "timeouts": { "script": 10_000, "pageLoad": 10_000, "implicit": 0 },
-                }
+        let started = Self::open(install, port, &dir, &profile, timeout);
+        started.map_err(|e| {
+            let _ = std::fs::remove_dir_all(&dir);
+            format!("{} did not start: {e}", install.engine)
+        })
+    }
+
+    fn open(
+        install: &Install,
+        port: u16,
+        dir: &Path,
+        profile: &Path,
+        timeout: Duration,
+    ) -> Result<Self, String> {
+        let mut command = Command::new(&install.driver);
+        let capabilities = match install.engine {
+            Engine::Chromium => {
+                command.arg(format!("--port={port}"));
+                chromium_capabilities(&install.browser, profile)
             }
-        });
-        let created = driver.call_with_timeout("POST", "/session", Some(&capabilities), timeout);
-        let value = match created {
-            Ok(value) => value,
-            Err(e) => {
-                drop(driver);
-                let _ = std::fs::remove_dir_all(&profile);
-                return Err(e);
+            Engine::Firefox => {
+                // geckodriver makes a fresh profile for each session under
+                // --profile-root. The WebDriver BiDi port is not used, but is
+                // moved off its default (9222) so that nothing else clashes.
+                command
+                    .args(["--host", "127.0.0.1", "--port", &port.to_string()])
+                    .args(["--websocket-port", &unused_port()?.to_string()])
+                    .arg("--profile-root")
+                    .arg(profile)
+                    .args(["--log", "warn"])
+                    .env("MOZ_CRASHREPORTER_DISABLE", "1")
+                    // As in Mozilla's own test harnesses: Firefox refuses every
+                    // connection that is not to loopback, and (only then) takes
+                    // the dummy Remote Settings server of `firefox_prefs`.
+                    .env("MOZ_DISABLE_NONLOCAL_CONNECTIONS", "1");
+                firefox_capabilities(&install.browser)
             }
         };
+        let name = install.driver.display().to_string();
+        let driver = Driver::start(command, name, port, dir.join("driver.log"), timeout)?;
+        let created = driver.call_with_timeout("POST", "/session", Some(&capabilities), timeout);
+        let value = created.map_err(|e| format!("{e}{}", driver.log_tail()))?;
         let id = value
             .get("sessionId")
             .and_then(Value::as_str)
             .unwrap_or_default()
             .to_owned();
-        let session = Session {
-            id,
-            driver,
-            profile,
-        };
-        if session.id.is_empty() {
+        if id.is_empty() {
             return Err(format!("WebDriver new session: no sessionId in {value}"));
         }
-        Ok(session)
+        Ok(Session {
+            id,
+            engine: install.engine,
+            driver,
+            dir: dir.to_owned(),
+        })
+    }
+
+    /// The engine of this session.
+    pub fn engine(&self) -> Engine {
+        self.engine
     }
 
     /// Loads `url` in the current tab and waits for it to load.
@@ -361,8 +438,12 @@ impl Session {
     }
 
     /// Takes (and clears) the DevTools events logged since the last call,
-    /// each as an object with `method` and `params`.
+    /// each as an object with `method` and `params`. Chromium only: Firefox
+    /// has no performance log, and gives none.
     pub fn take_performance_log(&self) -> Result<Vec<Value>, String> {
+        if self.engine != Engine::Chromium {
+            return Ok(Vec::new());
+        }
         let entries = self.driver.call(
             "POST",
             &format!("/session/{}/se/log", self.id),
@@ -380,20 +461,149 @@ impl Session {
 
 impl Drop for Session {
     fn drop(&mut self) {
-        if !self.id.is_empty() {
-            let _ = self.driver.call_with_timeout(
-                "DELETE",
-                &format!("/session/{}", self.id),
-                None,
-                Duration::from_secs(10),
-            );
-        }
-        // Chromium may still be writing its profile for a moment.
+        let _ = self.driver.call_with_timeout(
+            "DELETE",
+            &format!("/session/{}", self.id),
+            None,
+            Duration::from_secs(10),
+        );
+        // The browser may still be writing its profile for a moment.
         for _ in 0..20 {
-            if std::fs::remove_dir_all(&self.profile).is_ok() || !self.profile.exists() {
+            if std::fs::remove_dir_all(&self.dir).is_ok() || !self.dir.exists() {
                 break;
             }
             std::thread::sleep(Duration::from_millis(50));
         }
     }
+}
+
+/// A port that was free a moment ago on 127.0.0.1.
+fn unused_port() -> Result<u16, String> {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|addr| addr.port())
+        .map_err(|e| format!("no free port on 127.0.0.1: {e}"))
+}
+
+/// Headless Chromium with the profile in `profile`, logging network events.
+fn chromium_capabilities(chromium: &Path, profile: &Path) -> Value {
+    let args = [
+        "--headless=new".to_owned(),
+        "--no-sandbox".to_owned(),
+        "--disable-gpu".to_owned(),
+        "--disable-dev-shm-usage".to_owned(),
+        "--disable-background-networking".to_owned(),
+        "--disable-component-update".to_owned(),
+        "--disable-sync".to_owned(),
+        "--disable-quic".to_owned(),
+        "--no-first-run".to_owned(),
+        format!("--user-data-dir={}", profile.display()),
+    ];
+    json!({
+        "capabilities": {
+            "alwaysMatch": {
+                "browserName": "chrome",
+                "pageLoadStrategy": "normal",
+                "goog:chromeOptions": {
+                    "binary": chromium.display().to_string(),
+                    "args": args,
+                },
+                "goog:loggingPrefs": { "performance": "ALL" },
+                "timeouts": { "script": 10_000, "pageLoad": 10_000, "implicit": 0 },
+            }
+        }
+    })
+}
+
+/// Headless Firefox with [`firefox_prefs`].
+fn firefox_capabilities(firefox: &Path) -> Value {
+    json!({
+        "capabilities": {
+            "alwaysMatch": {
+                "browserName": "firefox",
+                "pageLoadStrategy": "normal",
+                "moz:firefoxOptions": {
+                    "binary": firefox.display().to_string(),
+                    "args": ["-headless"],
+                    "prefs": firefox_prefs(),
+                    "log": { "level": "warn" },
+                },
+                "timeouts": { "script": 10_000, "pageLoad": 10_000, "implicit": 0 },
+            }
+        }
+    })
+}
+
+/// Preferences that keep Firefox off the internet (this machine has none
+/// to reach, and a test run should not try) and out of the way of plain
+/// `http://*.localhost` pages. geckodriver sets more of its own.
+fn firefox_prefs() -> Value {
+    let prefs = [
+        // Updates: of Firefox, its add-ons, its search engines, its plugins.
+        ("app.update.enabled", json!(false)),
+        ("app.update.auto", json!(false)),
+        ("app.update.checkInstallTime", json!(false)),
+        ("extensions.update.enabled", json!(false)),
+        ("extensions.getAddons.cache.enabled", json!(false)),
+        ("extensions.blocklist.enabled", json!(false)),
+        ("browser.search.update", json!(false)),
+        ("media.gmp-manager.updateEnabled", json!(false)),
+        ("browser.region.update.enabled", json!(false)),
+        // Safe Browsing's lists and lookups.
+        ("browser.safebrowsing.malware.enabled", json!(false)),
+        ("browser.safebrowsing.phishing.enabled", json!(false)),
+        ("browser.safebrowsing.downloads.enabled", json!(false)),
+        (
+            "browser.safebrowsing.downloads.remote.enabled",
+            json!(false),
+        ),
+        ("browser.safebrowsing.blockedURIs.enabled", json!(false)),
+        ("browser.safebrowsing.passwords.enabled", json!(false)),
+        ("browser.safebrowsing.provider.google.updateURL", json!("")),
+        ("browser.safebrowsing.provider.google4.updateURL", json!("")),
+        ("browser.safebrowsing.provider.mozilla.updateURL", json!("")),
+        // Telemetry, health reports, studies.
+        ("datareporting.healthreport.uploadEnabled", json!(false)),
+        ("datareporting.policy.dataSubmissionEnabled", json!(false)),
+        ("datareporting.policy.firstRunURL", json!("")),
+        ("toolkit.telemetry.enabled", json!(false)),
+        ("toolkit.telemetry.unified", json!(false)),
+        ("toolkit.telemetry.archive.enabled", json!(false)),
+        ("toolkit.telemetry.server", json!("")),
+        ("app.normandy.enabled", json!(false)),
+        ("app.shield.optoutstudies.enabled", json!(false)),
+        ("browser.discovery.enabled", json!(false)),
+        ("browser.ping-centre.telemetry", json!(false)),
+        // Remote Settings (blocklists, certificate revocation lists...): the
+        // dummy server Firefox's own remote agent uses.
+        (
+            "services.settings.server",
+            json!("data:,#remote-settings-dummy/v1"),
+        ),
+        // Connectivity and captive-portal checks, push, geolocation.
+        ("network.captive-portal-service.enabled", json!(false)),
+        ("network.connectivity-service.enabled", json!(false)),
+        ("dom.push.connection.enabled", json!(false)),
+        ("geo.provider.network.url", json!("")),
+        // No DNS over HTTPS, prefetching or speculative connections.
+        ("network.trr.mode", json!(5)),
+        ("network.dns.disablePrefetch", json!(true)),
+        ("network.prefetch-next", json!(false)),
+        ("network.http.speculative-parallel-limit", json!(0)),
+        // A blank start, no first-run pages, no default-browser prompt.
+        ("browser.shell.checkDefaultBrowser", json!(false)),
+        ("browser.startup.page", json!(0)),
+        ("browser.startup.homepage", json!("about:blank")),
+        ("browser.startup.homepage_override.mstone", json!("ignore")),
+        ("browser.newtabpage.enabled", json!(false)),
+        // The test pages are plain http: never try https first.
+        ("dom.security.https_first", json!(false)),
+        ("dom.security.https_only_mode", json!(false)),
+    ];
+    Value::Object(
+        prefs
+            .into_iter()
+            .map(|(name, value)| (name.to_owned(), value))
+            .collect(),
+    )
 }
