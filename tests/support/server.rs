@@ -23,6 +23,11 @@ pub fn free_port() -> u16 {
 /// Where cargo put the conformance example for this test binary:
 /// `target/<profile>/examples/conformance`, next to `target/<profile>/deps/`.
 pub fn conformance_binary() -> Result<PathBuf, String> {
+    example_binary("conformance")
+}
+
+/// An example built beside the test binary, as `cargo test` builds them.
+pub fn example_binary(name: &str) -> Result<PathBuf, String> {
     let exe = std::env::current_exe().map_err(|e| format!("cannot locate the test binary: {e}"))?;
     let profile_dir = exe
         .parent()
@@ -36,14 +41,14 @@ pub fn conformance_binary() -> Result<PathBuf, String> {
         })?;
     let binary = profile_dir
         .join("examples")
-        .join(format!("conformance{}", std::env::consts::EXE_SUFFIX));
+        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
     if binary.is_file() {
         Ok(binary)
     } else {
         Err(format!(
-            "the conformance example is not built ({} is missing); run the tests with \
+            "the {name} example is not built ({} is missing); run the tests with \
              `cargo test` (which builds the examples) or build it with \
-             `cargo build --example conformance`",
+             `cargo build --example {name}`",
             binary.display()
         ))
     }
