@@ -1,5 +1,7 @@
 //! Latency and allocations per request, in one run, then throughput over a
-//! loopback socket:
+//! loopback socket. route-cors is measured served both ways: `into_router`
+//! (the app behind an outer axum `Router`) and `into_service` (route-cors's
+//! own service, without it).
 //!
 //! 1. One route with 1, 10 and 100 allowed origins: no CORS, `#[cors]`, and
 //!    tower-http's `CorsLayer`, for an actual request and a preflight.
@@ -9,8 +11,14 @@
 //!    and route-cors.
 //! 3. Malformed input.
 //! 4. A load generator on 127.0.0.1 (keep-alive connections, servers
-//!    alternating): no CORS, route-cors, `CorsLayer`, and a "wire floor"
-//!    that writes route-cors's header lines with no decision.
+//!    alternating): no CORS, route-cors both ways, `CorsLayer`, and a "wire
+//!    floor" that writes route-cors's header lines with no decision.
+//! 5. Origin forms: an `origins = "*"` route asked with IP, IPv6, long and
+//!    malformed origins, against a handler that writes the same header
+//!    lines with no decision.
+//! 6. Run-time policies: a route with a written policy, a named one and the
+//!    default, in an app with `.policies(..)`, against the written-policy
+//!    route in an app without.
 //!
 //! `cargo bench --bench cors` (figures and how to read them: BENCHMARKS.md).
 //! `cargo test --benches` (no `--bench` argument) or
@@ -20,6 +28,7 @@
 mod loopback;
 
 use std::alloc::{GlobalAlloc, Layout, System};
+use std::convert::Infallible;
 use std::hint::black_box;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -31,12 +40,15 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use http::header::{ACCESS_CONTROL_ALLOW_ORIGIN, AUTHORIZATION, VARY};
+use http::response::Parts;
 use http::{HeaderName, HeaderValue, Method, Request, StatusCode};
-use route_cors::{cors, CorsRouter, Policy};
-use tower::{Service, ServiceExt};
+use route_cors::service::CorsService;
+use route_cors::{cors, CorsRouter, Policies, Policy, PolicySet};
+use tower::{Service, ServiceBuilder, ServiceExt};
+use tower_http::classify::{ServerErrorsAsFailures, SharedClassifier};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{Trace, TraceLayer};
 
 /// Counts every allocation, so a run can report allocations per request.
 struct Counting;
@@ -194,6 +206,18 @@ async fn item() -> &'static str {
     "ok"
 }
 
+/// The handler of part 5: any origin.
+#[cors(origins = "*")]
+async fn any_origin() -> &'static str {
+    "ok"
+}
+
+/// The handler of part 6 that names a run-time policy.
+#[cors(policy = "partner")]
+async fn partner_data() -> &'static str {
+    "ok"
+}
+
 async fn no_cors() -> &'static str {
     "ok"
 }
@@ -219,23 +243,65 @@ struct Figures {
     allocations: f64,
 }
 
+/// route-cors's `into_service` under tracing as a tower layer, outermost of
+/// all: `ServiceBuilder::new().layer(TraceLayer::new_for_http()).service(..)`.
+type Traced = Trace<CorsService, SharedClassifier<ServerErrorsAsFailures>>;
+
+/// What a column measures: an axum `Router` (no CORS, tower-http,
+/// route-cors's `into_router`), or route-cors's own service
+/// (`into_service`), alone or under `TraceLayer`. Each is called as it is,
+/// without boxing.
+#[derive(Clone)]
+enum App {
+    Router(Router),
+    Service(CorsService),
+    Traced(Traced),
+}
+
+impl From<Router> for App {
+    fn from(router: Router) -> Self {
+        App::Router(router)
+    }
+}
+
+impl From<CorsService> for App {
+    fn from(service: CorsService) -> Self {
+        App::Service(service)
+    }
+}
+
 /// One round: `iterations` requests one after another, each built by `make`
-/// (building it is counted, alike for every router of a row).
+/// (building it is counted, alike for every app of a row).
 fn round(
-    router: &Router,
+    app: &App,
     make: &dyn Fn() -> Request<Body>,
     iterations: u32,
     rt: &tokio::runtime::Runtime,
 ) -> Figures {
-    let mut router = router.clone();
+    match app {
+        App::Router(router) => round_with(router.clone(), make, iterations, rt),
+        App::Service(service) => round_with(service.clone(), make, iterations, rt),
+        App::Traced(traced) => round_with(traced.clone(), make, iterations, rt),
+    }
+}
+
+fn round_with<S, B>(
+    mut service: S,
+    make: &dyn Fn() -> Request<Body>,
+    iterations: u32,
+    rt: &tokio::runtime::Runtime,
+) -> Figures
+where
+    S: Service<Request<Body>, Response = http::Response<B>, Error = Infallible>,
+{
     rt.block_on(async {
         let allocations_before = ALLOCATIONS.load(Ordering::Relaxed);
         let started = Instant::now();
         for _ in 0..iterations {
             let req = make();
-            let svc = ServiceExt::<Request<Body>>::ready(&mut router)
+            let svc = ServiceExt::<Request<Body>>::ready(&mut service)
                 .await
-                .expect("the router is always ready");
+                .expect("the app is always ready");
             let res = svc.call(req).await.expect("infallible");
             black_box(res);
         }
@@ -248,17 +314,28 @@ fn round(
     })
 }
 
-/// The median round of each router, the routers taking turns.
+/// The median round of each app, the apps taking turns.
 fn measure(
-    routers: &[&Router],
+    apps: &[&App],
     make: &dyn Fn() -> Request<Body>,
     iterations: u32,
     rt: &tokio::runtime::Runtime,
 ) -> Vec<Figures> {
-    let mut rounds: Vec<Vec<Figures>> = routers.iter().map(|_| Vec::new()).collect();
+    let targets: Vec<(&App, &dyn Fn() -> Request<Body>)> =
+        apps.iter().map(|app| (*app, make)).collect();
+    measure_each(&targets, iterations, rt)
+}
+
+/// The same, each app with its own request.
+fn measure_each(
+    targets: &[(&App, &dyn Fn() -> Request<Body>)],
+    iterations: u32,
+    rt: &tokio::runtime::Runtime,
+) -> Vec<Figures> {
+    let mut rounds: Vec<Vec<Figures>> = targets.iter().map(|_| Vec::new()).collect();
     for _ in 0..ROUNDS {
-        for (router, figures) in routers.iter().zip(&mut rounds) {
-            figures.push(round(router, make, iterations, rt));
+        for ((app, make), figures) in targets.iter().zip(&mut rounds) {
+            figures.push(round(app, *make, iterations, rt));
         }
     }
     rounds
@@ -270,30 +347,60 @@ fn measure(
         .collect()
 }
 
-/// One response, to check that a router answers what the row says it
-/// measures.
-fn respond(router: &Router, req: Request<Body>, rt: &tokio::runtime::Runtime) -> Response {
-    rt.block_on(router.clone().oneshot(req))
-        .expect("infallible")
+/// The head of one response, to check that an app answers what the row
+/// says it measures.
+fn respond(app: &App, req: Request<Body>, rt: &tokio::runtime::Runtime) -> Parts {
+    match app {
+        App::Router(router) => head(rt.block_on(router.clone().oneshot(req))),
+        App::Service(service) => head(rt.block_on(service.clone().oneshot(req))),
+        App::Traced(traced) => head(rt.block_on(traced.clone().oneshot(req))),
+    }
 }
 
-fn allow_origin(res: &Response) -> Option<&str> {
-    res.headers()
+fn head<B>(res: Result<http::Response<B>, Infallible>) -> Parts {
+    res.expect("infallible").into_parts().0
+}
+
+fn allow_origin(res: &Parts) -> Option<&str> {
+    res.headers
         .get(ACCESS_CONTROL_ALLOW_ORIGIN)
         .map(|v| v.to_str().expect("ASCII"))
+}
+
+/// A response's header lines, sorted, to compare two apps' answers.
+fn header_lines(res: &Parts) -> Vec<(String, Vec<u8>)> {
+    let mut lines: Vec<(String, Vec<u8>)> = res
+        .headers
+        .iter()
+        .map(|(name, value)| (name.as_str().to_owned(), value.as_bytes().to_vec()))
+        .collect();
+    lines.sort();
+    lines
+}
+
+/// `part / whole`, or `n/a` where `whole` is not positive.
+fn ratio_cell(part: f64, whole: f64) -> String {
+    if whole <= 0.0 {
+        "n/a".to_owned()
+    } else {
+        format!("{:.2}", part / whole)
+    }
 }
 
 // ---------------------------------------------------------------------------
 // Part 1: one route, 1, 10 and 100 allowed origins.
 
-fn origins_route_cors(n: usize) -> Router {
+fn origins_cors_router(n: usize) -> CorsRouter {
     let router = CorsRouter::new();
     match n {
         1 => router.route("/r", route_cors::get(one_origin)),
         10 => router.route("/r", route_cors::get(ten_origins)),
         _ => router.route("/r", route_cors::get(hundred_origins)),
     }
-    .into_router()
+}
+
+fn origins_route_cors(n: usize) -> Router {
+    origins_cors_router(n).into_router()
 }
 
 fn origins_tower_http(n: usize) -> Router {
@@ -332,41 +439,56 @@ fn part_origins(iterations: u32, rt: &tokio::runtime::Runtime, checks: &mut Chec
     println!("{iterations} requests per round, median of {ROUNDS} rounds, one thread");
     println!();
     println!(
-        "| request | origins | no CORS ns | route-cors ns | tower-http ns | route-cors / no CORS | route-cors added / tower-http added | allocs: no CORS | route-cors | tower-http |"
+        "| request | origins | no CORS ns | into_router ns | into_service ns | tower-http ns | into_router / no CORS | into_service / no CORS | added / tower-http added: into_router | into_service | allocs: no CORS | into_router | into_service | tower-http |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for kind in [Kind::Actual, Kind::Preflight] {
         for n in [1, 10, 100] {
-            let baseline = origins_no_cors();
-            let ours = origins_route_cors(n);
-            let theirs = origins_tower_http(n);
+            let baseline = App::from(origins_no_cors());
+            let router = App::from(origins_route_cors(n));
+            let service = App::from(origins_cors_router(n).into_service());
+            let theirs = App::from(origins_tower_http(n));
             let make = || origins_request(kind, n);
             let granted = ORIGINS[n - 1];
-            assert_eq!(allow_origin(&respond(&ours, make(), rt)), Some(granted));
-            assert_eq!(allow_origin(&respond(&theirs, make(), rt)), Some(granted));
-            let figures = measure(&[&baseline, &ours, &theirs], &make, iterations, rt);
-            let [baseline, ours, theirs] = figures[..] else {
-                unreachable!("three routers")
+            for (name, app) in [
+                ("into_router", &router),
+                ("into_service", &service),
+                ("tower-http", &theirs),
+            ] {
+                assert_eq!(
+                    allow_origin(&respond(app, make(), rt)),
+                    Some(granted),
+                    "{name}"
+                );
+            }
+            let figures = measure(
+                &[&baseline, &router, &service, &theirs],
+                &make,
+                iterations,
+                rt,
+            );
+            let [baseline, router, service, theirs] = figures[..] else {
+                unreachable!("four apps")
             };
             println!(
-                "| {} | {n} | {:.0} | {:.0} | {:.0} | {:.2} | {} | {:.1} | {:.1} | {:.1} |",
+                "| {} | {n} | {:.0} | {:.0} | {:.0} | {:.0} | {:.2} | {:.2} | {} | {} | {:.1} | {:.1} | {:.1} | {:.1} |",
                 kind.name(),
                 baseline.nanos,
-                ours.nanos,
+                router.nanos,
+                service.nanos,
                 theirs.nanos,
-                ours.nanos / baseline.nanos,
-                added_ratio(baseline, ours, theirs),
+                router.nanos / baseline.nanos,
+                service.nanos / baseline.nanos,
+                added_ratio(baseline, router, theirs),
+                added_ratio(baseline, service, theirs),
                 baseline.allocations,
-                ours.allocations,
+                router.allocations,
+                service.allocations,
                 theirs.allocations,
             );
-            checks.row(
-                &format!("part 1, {}, {n} origins", kind.name()),
-                kind,
-                baseline,
-                ours,
-                theirs,
-            );
+            let label = format!("part 1, {}, {n} origins", kind.name());
+            checks.router.row(&label, kind, baseline, router, theirs);
+            checks.service.row(&label, kind, baseline, service, theirs);
         }
     }
     println!();
@@ -375,12 +497,7 @@ fn part_origins(iterations: u32, rt: &tokio::runtime::Runtime, checks: &mut Chec
 /// route-cors's cost over no CORS against tower-http's, where tower-http
 /// adds anything.
 fn added_ratio(baseline: Figures, ours: Figures, theirs: Figures) -> String {
-    let theirs_added = theirs.nanos - baseline.nanos;
-    if theirs_added <= 0.0 {
-        "n/a".to_owned()
-    } else {
-        format!("{:.2}", (ours.nanos - baseline.nanos) / theirs_added)
-    }
+    ratio_cell(ours.nanos - baseline.nanos, theirs.nanos - baseline.nanos)
 }
 
 // ---------------------------------------------------------------------------
@@ -471,9 +588,9 @@ fn table_no_cors(routes: usize, stack: Stack) -> Router {
     }
 }
 
-/// No CORS, in the shape route-cors hands back: the app behind an outer
+/// No CORS, in the shape `into_router` hands back: the app behind an outer
 /// `Router` whose fallback service it is, with tracing on the outer one.
-/// What route-cors costs over this is its decision: the table lookup and
+/// What `into_router` costs over this is its decision: the table lookup and
 /// the headers.
 fn table_wrapped(routes: usize, stack: Stack) -> Router {
     let router = plain_routes(routes);
@@ -505,7 +622,9 @@ fn table_tower_http(routes: usize, stack: Stack) -> Router {
     }
 }
 
-fn table_route_cors(routes: usize, stack: Stack, source: Source) -> Router {
+/// The `CorsRouter` of a row, with auth and timeout on it (inside CORS)
+/// under the stack; trace goes outside, on what it is turned into.
+fn table_cors_router(routes: usize, stack: Stack, source: Source) -> CorsRouter {
     let router = (0..routes).fold(CorsRouter::new(), |router, i| match source {
         Source::Route => router.route(&route_path(i), route_cors::get(item)),
         Source::Default => router.route(&route_path(i), get(no_cors)),
@@ -515,12 +634,32 @@ fn table_route_cors(routes: usize, stack: Stack, source: Source) -> Router {
         Source::Default => router.default_policy(default_policy()),
     };
     match stack {
-        Stack::Bare => router.into_router(),
+        Stack::Bare => router,
         Stack::Middleware => router
             .route_layer(middleware::from_fn(auth))
-            .layer(timeout())
-            .into_router()
-            .layer(TraceLayer::new_for_http()),
+            .layer(timeout()),
+    }
+}
+
+/// `into_router`, trace on the returned `Router`.
+fn table_route_cors(routes: usize, stack: Stack, source: Source) -> Router {
+    let router = table_cors_router(routes, stack, source).into_router();
+    match stack {
+        Stack::Bare => router,
+        Stack::Middleware => router.layer(TraceLayer::new_for_http()),
+    }
+}
+
+/// `into_service`, trace as a tower layer over it.
+fn table_into_service(routes: usize, stack: Stack, source: Source) -> App {
+    let service = table_cors_router(routes, stack, source).into_service();
+    match stack {
+        Stack::Bare => App::Service(service),
+        Stack::Middleware => App::Traced(
+            ServiceBuilder::new()
+                .layer(TraceLayer::new_for_http())
+                .service(service),
+        ),
     }
 }
 
@@ -541,10 +680,11 @@ fn table_request(kind: Kind, path: &str) -> Request<Body> {
 }
 
 /// Per (source, stack, kind): route-cors's nanoseconds with 10 and 1,000
-/// routes, and no CORS's.
+/// routes, both ways, and no CORS's.
 struct Scaling {
     label: String,
-    ours: [f64; 2],
+    router: [f64; 2],
+    service: [f64; 2],
     baseline: [f64; 2],
 }
 
@@ -556,80 +696,80 @@ fn part_table(iterations: u32, rt: &tokio::runtime::Runtime, checks: &mut Checks
     );
     println!();
     println!(
-        "| policy | stack | routes | request | no CORS ns | wrapped ns | route-cors ns | tower-http ns | route-cors added ns | of which lookup + headers ns | tower-http added ns | added: route-cors / tower-http | lookup + headers / tower-http added | allocs: no CORS | wrapped | route-cors | tower-http |"
+        "| policy | stack | routes | request | no CORS ns | wrapped ns | into_router ns | into_service ns | tower-http ns | into_router added ns | of which lookup + headers ns | into_service added ns | tower-http added ns | added / tower-http added: into_router | lookup + headers | into_service | allocs: no CORS | wrapped | into_router | into_service | tower-http |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    println!(
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+    );
     let mut scaling = Vec::new();
     for source in [Source::Route, Source::Default] {
         for stack in [Stack::Bare, Stack::Middleware] {
             for kind in [Kind::Actual, Kind::Preflight] {
                 let mut ends = Scaling {
                     label: format!("{}, {}, {}", source.name(), stack.name(), kind.name()),
-                    ours: [0.0; 2],
+                    router: [0.0; 2],
+                    service: [0.0; 2],
                     baseline: [0.0; 2],
                 };
                 for routes in ROUTE_COUNTS {
-                    let baseline = table_no_cors(routes, stack);
-                    let wrapped = table_wrapped(routes, stack);
-                    let ours = table_route_cors(routes, stack, source);
-                    let theirs = table_tower_http(routes, stack);
+                    let baseline = App::from(table_no_cors(routes, stack));
+                    let wrapped = App::from(table_wrapped(routes, stack));
+                    let router = App::from(table_route_cors(routes, stack, source));
+                    let service = table_into_service(routes, stack, source);
+                    let theirs = App::from(table_tower_http(routes, stack));
                     let path = target_path(routes);
                     let make = || table_request(kind, &path);
-                    check_table(
-                        kind,
-                        stack,
-                        [&baseline, &wrapped, &ours, &theirs],
-                        &make,
-                        rt,
-                    );
-                    let figures = measure(
-                        &[&baseline, &wrapped, &ours, &theirs],
-                        &make,
-                        iterations,
-                        rt,
-                    );
-                    let [baseline, wrapped, ours, theirs] = figures[..] else {
-                        unreachable!("four routers")
+                    let apps = [&baseline, &wrapped, &router, &service, &theirs];
+                    check_table(kind, stack, apps, &make, rt);
+                    let figures = measure(&apps, &make, iterations, rt);
+                    let [baseline, wrapped, router, service, theirs] = figures[..] else {
+                        unreachable!("five apps")
                     };
+                    let theirs_added = theirs.nanos - baseline.nanos;
                     println!(
-                        "| {} | {} | {routes} | {} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {} | {} | {:.1} | {:.1} | {:.1} | {:.1} |",
+                        "| {} | {} | {routes} | {} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {} | {} | {} | {:.1} | {:.1} | {:.1} | {:.1} | {:.1} |",
                         source.name(),
                         stack.name(),
                         kind.name(),
                         baseline.nanos,
                         wrapped.nanos,
-                        ours.nanos,
+                        router.nanos,
+                        service.nanos,
                         theirs.nanos,
-                        ours.nanos - baseline.nanos,
-                        ours.nanos - wrapped.nanos,
-                        theirs.nanos - baseline.nanos,
-                        added_ratio(baseline, ours, theirs),
-                        added_ratio(baseline, Figures { nanos: baseline.nanos + ours.nanos - wrapped.nanos, ..ours }, theirs),
+                        router.nanos - baseline.nanos,
+                        router.nanos - wrapped.nanos,
+                        service.nanos - baseline.nanos,
+                        theirs_added,
+                        ratio_cell(router.nanos - baseline.nanos, theirs_added),
+                        ratio_cell(router.nanos - wrapped.nanos, theirs_added),
+                        ratio_cell(service.nanos - baseline.nanos, theirs_added),
                         baseline.allocations,
                         wrapped.allocations,
-                        ours.allocations,
+                        router.allocations,
+                        service.allocations,
                         theirs.allocations,
                     );
+                    let label = format!("part 2, {}, {routes} routes", ends.label);
                     checks.wrapped.push((
-                        format!("part 2, {}, {routes} routes", ends.label),
+                        label.clone(),
                         kind,
-                        ours.nanos - wrapped.nanos,
-                        theirs.nanos - baseline.nanos,
-                        ours.allocations - wrapped.allocations,
+                        router.nanos - wrapped.nanos,
+                        theirs_added,
+                        router.allocations - wrapped.allocations,
                     ));
-                    checks.row(
-                        &format!("part 2, {}, {routes} routes", ends.label),
-                        kind,
-                        baseline,
-                        ours,
-                        theirs,
-                    );
-                    if routes == ROUTE_COUNTS[0] {
-                        ends.ours[0] = ours.nanos;
-                        ends.baseline[0] = baseline.nanos;
+                    checks.router.row(&label, kind, baseline, router, theirs);
+                    checks.service.row(&label, kind, baseline, service, theirs);
+                    let end = if routes == ROUTE_COUNTS[0] {
+                        Some(0)
                     } else if routes == ROUTE_COUNTS[2] {
-                        ends.ours[1] = ours.nanos;
-                        ends.baseline[1] = baseline.nanos;
+                        Some(1)
+                    } else {
+                        None
+                    };
+                    if let Some(end) = end {
+                        ends.router[end] = router.nanos;
+                        ends.service[end] = service.nanos;
+                        ends.baseline[end] = baseline.nanos;
                     }
                 }
                 scaling.push(ends);
@@ -639,27 +779,31 @@ fn part_table(iterations: u32, rt: &tokio::runtime::Runtime, checks: &mut Checks
     println!();
     println!("1,000 routes against 10 (target: route-cors at most 1.20):");
     println!();
-    println!("| policy, stack, request | route-cors 1000/10 | no CORS 1000/10 |");
-    println!("|---|---|---|");
+    println!(
+        "| policy, stack, request | into_router 1000/10 | into_service 1000/10 | no CORS 1000/10 |"
+    );
+    println!("|---|---|---|---|");
     for ends in &scaling {
-        let ours = ends.ours[1] / ends.ours[0];
+        let router = ends.router[1] / ends.router[0];
+        let service = ends.service[1] / ends.service[0];
         println!(
-            "| {} | {ours:.2} | {:.2} |",
+            "| {} | {router:.2} | {service:.2} | {:.2} |",
             ends.label,
             ends.baseline[1] / ends.baseline[0]
         );
-        checks.scaling.push((ends.label.clone(), ours));
+        checks.router.scaling.push((ends.label.clone(), router));
+        checks.service.scaling.push((ends.label.clone(), service));
     }
     println!();
 }
 
-/// Each router answers what its row says: the handler's `200` (no `401`, no
+/// Each app answers what its row says: the handler's `200` (no `401`, no
 /// `404`), axum's `405` (or, under the stack, auth's `401`) for a preflight
 /// without CORS, a grant with CORS.
 fn check_table(
     kind: Kind,
     stack: Stack,
-    [baseline, wrapped, ours, theirs]: [&Router; 4],
+    [baseline, wrapped, router, service, theirs]: [&App; 5],
     make: &dyn Fn() -> Request<Body>,
     rt: &tokio::runtime::Runtime,
 ) {
@@ -678,17 +822,20 @@ fn check_table(
             StatusCode::OK,
         ),
     };
-    for (name, router) in [("no CORS", baseline), ("wrapped", wrapped)] {
-        let res = respond(router, make(), rt);
-        assert_eq!(res.status(), plain_status, "{name}");
+    for (name, app) in [("no CORS", baseline), ("wrapped", wrapped)] {
+        let res = respond(app, make(), rt);
+        assert_eq!(res.status, plain_status, "{name}");
         assert_eq!(allow_origin(&res), None, "{name}");
     }
-    let res = respond(ours, make(), rt);
-    assert_eq!(res.status(), ours_status, "route-cors");
-    assert_eq!(allow_origin(&res), Some(ORIGINS[0]), "route-cors");
-    let res = respond(theirs, make(), rt);
-    assert_eq!(res.status(), theirs_status, "tower-http");
-    assert_eq!(allow_origin(&res), Some(ORIGINS[0]), "tower-http");
+    for (name, app, status) in [
+        ("into_router", router, ours_status),
+        ("into_service", service, ours_status),
+        ("tower-http", theirs, theirs_status),
+    ] {
+        let res = respond(app, make(), rt);
+        assert_eq!(res.status, status, "{name}");
+        assert_eq!(allow_origin(&res), Some(ORIGINS[0]), "{name}");
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -735,13 +882,13 @@ fn part_malformed(iterations: u32, rt: &tokio::runtime::Runtime) {
     let iterations = iterations / 10;
     println!("## 3. Malformed input");
     println!();
-    println!("{iterations} requests per round, median of {ROUNDS} rounds, 100 allowed origins; refused without a grant by route-cors");
+    println!("{iterations} requests per round, median of {ROUNDS} rounds, 100 allowed origins; refused without a grant by route-cors (into_router)");
     println!();
     println!("| malformed request | no CORS ns | route-cors ns | tower-http ns |");
     println!("|---|---|---|---|");
-    let baseline = origins_no_cors();
-    let ours = origins_route_cors(100);
-    let theirs = origins_tower_http(100);
+    let baseline = App::from(origins_no_cors());
+    let ours = App::from(origins_route_cors(100));
+    let theirs = App::from(origins_tower_http(100));
     for (name, req) in malformed_requests() {
         let make = || copy(&req);
         assert_eq!(allow_origin(&respond(&baseline, make(), rt)), None);
@@ -785,17 +932,29 @@ fn part_socket(quick: bool) -> loopback::Report {
     println!("## 4. Over a loopback socket");
     println!();
     let servers = vec![
-        ("no CORS", table_no_cors(SOCKET_ROUTES, Stack::Bare)),
         (
-            "route-cors",
-            table_route_cors(SOCKET_ROUTES, Stack::Bare, Source::Route),
+            "no CORS",
+            loopback::Server::Router(table_no_cors(SOCKET_ROUTES, Stack::Bare)),
         ),
-        ("tower-http", table_tower_http(SOCKET_ROUTES, Stack::Bare)),
+        (
+            "into_router",
+            loopback::Server::Router(table_route_cors(SOCKET_ROUTES, Stack::Bare, Source::Route)),
+        ),
+        (
+            "into_service",
+            loopback::Server::Service(
+                table_cors_router(SOCKET_ROUTES, Stack::Bare, Source::Route).into_service(),
+            ),
+        ),
+        (
+            "tower-http",
+            loopback::Server::Router(table_tower_http(SOCKET_ROUTES, Stack::Bare)),
+        ),
         (
             "wire floor",
-            (0..SOCKET_ROUTES).fold(Router::new(), |router, i| {
+            loopback::Server::Router((0..SOCKET_ROUTES).fold(Router::new(), |router, i| {
                 router.route(&route_path(i), get(wire_floor))
-            }),
+            })),
         ),
     ];
     let request = format!(
@@ -808,15 +967,315 @@ fn part_socket(quick: bool) -> loopback::Report {
     } else {
         loopback::Config::full()
     };
-    loopback::run(servers, request.as_bytes(), &config)
+    loopback::run(
+        servers,
+        request.as_bytes(),
+        &config,
+        &["into_router", "into_service"],
+        &[
+            ("into_router", "wire floor"),
+            ("into_service", "wire floor"),
+            ("into_router", "no CORS"),
+            ("into_service", "no CORS"),
+            ("wire floor", "no CORS"),
+            ("tower-http", "wire floor"),
+            ("into_service", "into_router"),
+            ("into_router", "tower-http"),
+            ("into_service", "tower-http"),
+        ],
+    )
+}
+
+// ---------------------------------------------------------------------------
+// Part 5: origin forms, on an `origins = "*"` route.
+
+/// What the `origins = "*"` route writes for a value that is an origin, as
+/// static values written by the handler itself: the header inserts without
+/// a decision.
+async fn any_origin_floor() -> ([(HeaderName, HeaderValue); 2], &'static str) {
+    (
+        [
+            (ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*")),
+            (VARY, HeaderValue::from_static("origin")),
+        ],
+        "ok",
+    )
+}
+
+/// What it writes for a value that is not: no grant, `Vary` alone.
+async fn refusal_floor() -> ([(HeaderName, HeaderValue); 1], &'static str) {
+    ([(VARY, HeaderValue::from_static("origin"))], "ok")
+}
+
+/// The longest origin a domain host allows under `https` with a port: a
+/// 253-byte host (three 63-byte labels, a 49-byte one, `example.com`) and
+/// `:65535`, 267 bytes.
+fn long_origin() -> String {
+    let host = format!(
+        "{}.{}.{}.{}.example.com",
+        "a".repeat(63),
+        "b".repeat(63),
+        "c".repeat(63),
+        "d".repeat(49)
+    );
+    assert_eq!(host.len(), 253, "the longest host");
+    format!("https://{host}:65535")
+}
+
+/// (row, the `Origin` value, whether it is one).
+fn origin_forms() -> Vec<(String, HeaderValue, bool)> {
+    let long = long_origin();
+    vec![
+        (
+            "domain, `https://app000.example.com`".to_owned(),
+            HeaderValue::from_static(ORIGINS[0]),
+            true,
+        ),
+        (
+            "IPv4 and port, `http://127.0.0.1:3000`".to_owned(),
+            HeaderValue::from_static("http://127.0.0.1:3000"),
+            true,
+        ),
+        (
+            "IPv6, `http://[2001:db8::1]`".to_owned(),
+            HeaderValue::from_static("http://[2001:db8::1]"),
+            true,
+        ),
+        (
+            format!("long, {} bytes (253-byte host, port)", long.len()),
+            HeaderValue::from_str(&long).expect("ASCII"),
+            true,
+        ),
+        (
+            "malformed: uppercase, `http://App.example.com`".to_owned(),
+            HeaderValue::from_static("http://App.example.com"),
+            false,
+        ),
+        (
+            "malformed: a space, `https://a b`".to_owned(),
+            HeaderValue::from_static("https://a b"),
+            false,
+        ),
+        (
+            "malformed: raw byte 0xff, `https://\\xff.example.com`".to_owned(),
+            HeaderValue::from_bytes(b"https://\xff.example.com").expect("obs-text"),
+            false,
+        ),
+    ]
+}
+
+fn part_origin_forms(iterations: u32, rt: &tokio::runtime::Runtime, checks: &mut Checks) {
+    println!("## 5. Origin forms, `origins = \"*\"`");
+    println!();
+    println!("{iterations} requests per round, median of {ROUNDS} rounds, one thread; actual GET of `#[cors(origins = \"*\")]`");
+    println!();
+    println!(
+        "| Origin | an origin? | no CORS ns | header floor ns | into_service ns | into_router ns | into_service over header floor ns | allocs: no CORS | header floor | into_service | into_router | into_service over header floor |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|");
+    let baseline = App::from(origins_no_cors());
+    let grant_floor = App::from(Router::new().route("/r", get(any_origin_floor)));
+    let refusal_floor = App::from(Router::new().route("/r", get(refusal_floor)));
+    let any = || CorsRouter::new().route("/r", route_cors::get(any_origin));
+    let service = App::from(any().into_service());
+    let router = App::from(any().into_router());
+    for (name, origin, valid) in origin_forms() {
+        let make = || {
+            Request::get("/r")
+                .header("origin", origin.clone())
+                .body(Body::empty())
+                .expect("a valid request")
+        };
+        let floor = if valid { &grant_floor } else { &refusal_floor };
+        let expected = header_lines(&respond(floor, make(), rt));
+        for (app_name, app) in [("into_service", &service), ("into_router", &router)] {
+            let res = respond(app, make(), rt);
+            assert_eq!(res.status, StatusCode::OK, "{app_name}, {name}");
+            assert_eq!(
+                allow_origin(&res),
+                valid.then_some("*"),
+                "{app_name}, {name}"
+            );
+            assert_eq!(
+                header_lines(&res),
+                expected,
+                "{app_name} writes the header floor's lines, {name}"
+            );
+        }
+        let figures = measure(
+            &[&baseline, floor, &service, &router],
+            &make,
+            iterations,
+            rt,
+        );
+        let [baseline, floor, service, router] = figures[..] else {
+            unreachable!("four apps")
+        };
+        println!(
+            "| {name} | {} | {:.0} | {:.0} | {:.0} | {:.0} | {:.0} | {:.1} | {:.1} | {:.1} | {:.1} | {:+.1} |",
+            if valid { "yes" } else { "no" },
+            baseline.nanos,
+            floor.nanos,
+            service.nanos,
+            router.nanos,
+            service.nanos - floor.nanos,
+            baseline.allocations,
+            floor.allocations,
+            service.allocations,
+            router.allocations,
+            service.allocations - floor.allocations,
+        );
+        checks
+            .origin_forms
+            .push((name, service.allocations - floor.allocations));
+    }
+    println!();
+}
+
+// ---------------------------------------------------------------------------
+// Part 6: run-time policies.
+
+const PARTNER: &str = "https://partner.example.com";
+
+/// One app's three routes: `/own` with its own `#[cors]` policy, `/partner`
+/// and `/plain`; with run-time policies, `/partner` names the `partner`
+/// policy and `/plain` gets the default, without them both are plain.
+fn runtime_app(with_policies: bool) -> CorsService {
+    let router = CorsRouter::new()
+        .route("/own", route_cors::get(one_origin))
+        .route("/plain", get(no_cors));
+    if !with_policies {
+        return router.route("/partner", get(no_cors)).into_service();
+    }
+    let set = PolicySet::new()
+        .with_default(
+            Policy::builder()
+                .origins([ORIGINS[0]])
+                .methods(["GET"])
+                .build()
+                .expect("a valid policy"),
+        )
+        .with_policy(
+            "partner",
+            Policy::builder()
+                .origins([PARTNER])
+                .methods(["GET"])
+                .build()
+                .expect("a valid policy"),
+        )
+        .expect("a valid name");
+    router
+        .route("/partner", route_cors::get(partner_data))
+        .policies(Policies::new(set))
+        .into_service()
+}
+
+fn runtime_request(kind: Kind, path: &str, origin: &'static str) -> Request<Body> {
+    match kind {
+        Kind::Actual => Request::get(path).header("origin", origin),
+        Kind::Preflight => Request::options(path)
+            .header("origin", origin)
+            .header("access-control-request-method", "GET"),
+    }
+    .body(Body::empty())
+    .expect("a valid request")
+}
+
+fn part_runtime(iterations: u32, rt: &tokio::runtime::Runtime, checks: &mut Checks) {
+    println!("## 6. Run-time policies");
+    println!();
+    println!("{iterations} requests per round, median of {ROUNDS} rounds, one thread; into_service; the five columns of a request kind take turns");
+    println!();
+    println!("| request | route | app | no CORS ns | route-cors ns | over the written route, app without run-time policies ns | allocs: no CORS | route-cors |");
+    println!("|---|---|---|---|---|---|---|---|");
+    let baseline = App::from(
+        Router::new()
+            .route("/own", get(no_cors))
+            .route("/partner", get(no_cors))
+            .route("/plain", get(no_cors)),
+    );
+    let without = App::from(runtime_app(false));
+    let with = App::from(runtime_app(true));
+    for kind in [Kind::Actual, Kind::Preflight] {
+        let own: &dyn Fn() -> Request<Body> = &|| runtime_request(kind, "/own", ORIGINS[0]);
+        let partner: &dyn Fn() -> Request<Body> = &|| runtime_request(kind, "/partner", PARTNER);
+        let plain: &dyn Fn() -> Request<Body> = &|| runtime_request(kind, "/plain", ORIGINS[0]);
+        let status = match kind {
+            Kind::Actual => StatusCode::OK,
+            Kind::Preflight => StatusCode::NO_CONTENT,
+        };
+        for (name, app, make, origin) in [
+            ("written, without", &without, own, ORIGINS[0]),
+            ("written, with", &with, own, ORIGINS[0]),
+            ("named, with", &with, partner, PARTNER),
+            ("default, with", &with, plain, ORIGINS[0]),
+        ] {
+            let res = respond(app, make(), rt);
+            assert_eq!(res.status, status, "{name}");
+            assert_eq!(allow_origin(&res), Some(origin), "{name}");
+        }
+        let figures = measure_each(
+            &[
+                (&baseline, own),
+                (&without, own),
+                (&with, own),
+                (&with, partner),
+                (&with, plain),
+            ],
+            iterations,
+            rt,
+        );
+        let [baseline, without, with_own, with_partner, with_plain] = figures[..] else {
+            unreachable!("five columns")
+        };
+        for (route, app, figures) in [
+            (
+                "`/own`, its own `#[cors]`",
+                "without run-time policies",
+                without,
+            ),
+            (
+                "`/own`, its own `#[cors]`",
+                "with run-time policies",
+                with_own,
+            ),
+            (
+                "`/partner`, `#[cors(policy = \"partner\")]`",
+                "with run-time policies",
+                with_partner,
+            ),
+            (
+                "`/plain`, the default",
+                "with run-time policies",
+                with_plain,
+            ),
+        ] {
+            println!(
+                "| {} | {route} | {app} | {:.0} | {:.0} | {:+.0} | {:.1} | {:.1} |",
+                kind.name(),
+                baseline.nanos,
+                figures.nanos,
+                figures.nanos - without.nanos,
+                baseline.allocations,
+                figures.allocations,
+            );
+        }
+        checks.runtime.push((
+            format!("part 6, {}", kind.name()),
+            with_own.nanos / without.nanos,
+            with_own.allocations - without.allocations,
+        ));
+    }
+    println!();
 }
 
 // ---------------------------------------------------------------------------
 // The targets (BENCHMARKS.md), checked on the figures of this run, printed,
 // not asserted.
 
+/// One way of serving route-cors, row by row.
 #[derive(Default)]
-struct Checks {
+struct Variant {
     /// Actual requests: (row, route-cors added, tower-http added).
     added: Vec<(String, f64, f64)>,
     /// Preflights: (row, route-cors ns, no CORS `405` ns).
@@ -825,12 +1284,9 @@ struct Checks {
     allocations: Vec<(String, f64)>,
     /// (row, route-cors 1,000 routes / 10 routes).
     scaling: Vec<(String, f64)>,
-    /// Part 2: (row, kind, route-cors over wrapped ns, tower-http added ns,
-    /// route-cors allocations over wrapped).
-    wrapped: Vec<(String, Kind, f64, f64, f64)>,
 }
 
-impl Checks {
+impl Variant {
     fn row(&mut self, label: &str, kind: Kind, baseline: Figures, ours: Figures, theirs: Figures) {
         match kind {
             Kind::Actual => {
@@ -849,9 +1305,7 @@ impl Checks {
         }
     }
 
-    fn print(&self, socket: &loopback::Report) {
-        println!("## Targets, on this run's figures");
-        println!();
+    fn print(&self, name: &str) {
         let ratio = |ours: f64, theirs: f64| {
             if theirs > 0.0 {
                 ours / theirs
@@ -860,7 +1314,7 @@ impl Checks {
             }
         };
         target(
-            "actual request: route-cors added <= 0.5 x tower-http added (parts 1 and 2)",
+            &format!("actual request: {name} added <= 0.5 x tower-http added (parts 1 and 2)"),
             self.added
                 .iter()
                 .map(|(label, ours, theirs)| (label.clone(), ratio(*ours, *theirs)))
@@ -868,16 +1322,7 @@ impl Checks {
             |r| r <= 0.5,
         );
         target(
-            "actual request: lookup + headers (route-cors over wrapped) <= 0.5 x tower-http added (part 2)",
-            self.wrapped
-                .iter()
-                .filter(|row| row.1 == Kind::Actual)
-                .map(|(label, _, ours, theirs, _)| (label.clone(), ratio(*ours, *theirs)))
-                .collect(),
-            |r| r <= 0.5,
-        );
-        target(
-            "preflight: route-cors / no CORS's answer (405, or auth's 401) < 1",
+            &format!("preflight: {name} / no CORS's answer (405, or auth's 401) < 1"),
             self.preflight
                 .iter()
                 .map(|(label, ours, baseline)| (label.clone(), ours / baseline))
@@ -885,12 +1330,50 @@ impl Checks {
             |r| r < 1.0,
         );
         target(
-            "actual request: route-cors allocations - no CORS's <= 2",
+            &format!("actual request: {name} allocations - no CORS's <= 2"),
             self.allocations.clone(),
             |extra| extra <= 2.0,
         );
         target(
-            "actual request: route-cors allocations - wrapped's <= 2 (part 2)",
+            &format!("{name}: 1,000 routes / 10 routes <= 1.2"),
+            self.scaling.clone(),
+            |r| r <= 1.2,
+        );
+    }
+}
+
+#[derive(Default)]
+struct Checks {
+    router: Variant,
+    service: Variant,
+    /// Part 2: (row, kind, into_router over wrapped ns, tower-http added ns,
+    /// into_router allocations over wrapped).
+    wrapped: Vec<(String, Kind, f64, f64, f64)>,
+    /// Part 5: (row, into_service allocations over the header floor's).
+    origin_forms: Vec<(String, f64)>,
+    /// Part 6: (row, written route with run-time policies / without, in ns;
+    /// allocations with - without).
+    runtime: Vec<(String, f64, f64)>,
+}
+
+impl Checks {
+    fn print(&self, socket: Option<&loopback::Report>) {
+        println!("## Targets, on this run's figures");
+        println!();
+        self.router.print("into_router");
+        target(
+            "actual request: lookup + headers (into_router over wrapped) <= 0.5 x tower-http added (part 2)",
+            self.wrapped
+                .iter()
+                .filter(|row| row.1 == Kind::Actual)
+                .map(|(label, _, ours, theirs, _)| {
+                    (label.clone(), if *theirs > 0.0 { ours / theirs } else { f64::INFINITY })
+                })
+                .collect(),
+            |r| r <= 0.5,
+        );
+        target(
+            "actual request: into_router allocations - wrapped's <= 2 (part 2)",
             self.wrapped
                 .iter()
                 .filter(|row| row.1 == Kind::Actual)
@@ -898,32 +1381,54 @@ impl Checks {
                 .collect(),
             |extra| extra <= 2.0,
         );
+        self.service.print("into_service");
         target(
-            "route-cors: 1,000 routes / 10 routes <= 1.2",
-            self.scaling.clone(),
-            |r| r <= 1.2,
+            "origin forms: into_service allocations - the header floor's <= 0 (part 5)",
+            self.origin_forms.clone(),
+            |extra| extra <= 0.0,
         );
         target(
-            "loopback: route-cors / wire floor requests/s >= 0.95 (median of the per-round ratios)",
-            vec![(
-                "route-cors / wire floor".to_owned(),
-                socket.ratio("route-cors", "wire floor"),
-            )],
-            |r| r >= 0.95,
+            "run-time policies: a written-policy route, with / without run-time policies <= 1.05 (part 6)",
+            self.runtime
+                .iter()
+                .map(|(label, ratio, _)| (label.clone(), *ratio))
+                .collect(),
+            |r| r <= 1.05,
         );
         target(
-            "loopback, per second of server CPU: route-cors / wire floor >= 0.95 (median of the per-round ratios)",
-            vec![(
-                "route-cors / wire floor".to_owned(),
-                socket.cpu_ratio("route-cors", "wire floor"),
-            )],
-            |r| r >= 0.95,
+            "run-time policies: a written-policy route, allocations with - without <= 0 (part 6)",
+            self.runtime
+                .iter()
+                .map(|(label, _, extra)| (label.clone(), *extra))
+                .collect(),
+            |extra| extra <= 0.0,
         );
+        let Some(socket) = socket else {
+            return;
+        };
+        for name in ["into_router", "into_service"] {
+            target(
+                &format!("loopback: {name} / wire floor requests/s >= 0.95 (median of the per-round ratios)"),
+                vec![(
+                    format!("{name} / wire floor"),
+                    socket.ratio(name, "wire floor"),
+                )],
+                |r| r >= 0.95,
+            );
+            target(
+                &format!("loopback, per second of server CPU: {name} / wire floor >= 0.95 (median of the per-round ratios)"),
+                vec![(
+                    format!("{name} / wire floor"),
+                    socket.cpu_ratio(name, "wire floor"),
+                )],
+                |r| r >= 0.95,
+            );
+        }
     }
 }
 
-/// Prints whether `met` holds for every row, the worst row, and the rows
-/// where it does not.
+/// Prints whether `met` holds for every row, and the rows where it does
+/// not.
 fn target(name: &str, rows: Vec<(String, f64)>, met: fn(f64) -> bool) {
     let failing: Vec<&(String, f64)> = rows.iter().filter(|(_, value)| !met(*value)).collect();
     let verdict = if failing.is_empty() { "met" } else { "NOT met" };
@@ -954,16 +1459,19 @@ fn main() {
         (false, false) => (true, true),
         selected => selected,
     };
+    let started = Instant::now();
     let mut checks = Checks::default();
     if in_process {
         part_origins(iterations, &rt, &mut checks);
         part_table(iterations, &rt, &mut checks);
         part_malformed(iterations, &rt);
     }
-    if socket {
-        let report = part_socket(quick);
-        if in_process {
-            checks.print(&report);
-        }
+    let report = socket.then(|| part_socket(quick));
+    if in_process {
+        part_origin_forms(iterations, &rt, &mut checks);
+        part_runtime(iterations, &rt, &mut checks);
+        checks.print(report.as_ref());
     }
+    println!();
+    println!("The run took {:.0} s.", started.elapsed().as_secs_f64());
 }

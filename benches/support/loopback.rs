@@ -1,7 +1,8 @@
 //! A small HTTP/1.1 load generator over 127.0.0.1, for the socket part of
-//! the bench: every server is an axum `Router` served with `axum::serve` on
-//! one thread (a current-thread runtime), the load comes from another
-//! thread, over keep-alive connections, one request in flight on each (no
+//! the bench: every server is an axum `Router`, or route-cors's own
+//! service (`into_service`), served with `axum::serve` on one thread (a
+//! current-thread runtime), the load comes from another thread, over
+//! keep-alive connections, one request in flight on each (no
 //! pipelining), as `wrk` does. The servers take turns, in a rotating order,
 //! in slices bounded in requests and in time; the first slice of each is a
 //! warm-up.
@@ -13,8 +14,17 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::Router;
+use route_cors::service::CorsService;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+
+/// What one server serves.
+pub enum Server {
+    /// `axum::serve(listener, router)`.
+    Router(Router),
+    /// `axum::serve(listener, service.into_make_service())`.
+    Service(CorsService),
+}
 
 /// How much load, for how long.
 pub struct Config {
@@ -118,9 +128,17 @@ fn cpu_nanos(tid: &str) -> u64 {
         .expect("the time on CPU")
 }
 
-/// Serves every router on one thread, loads them in turn from this one,
-/// prints the figures.
-pub fn run(servers: Vec<(&'static str, Router)>, request: &[u8], config: &Config) -> Report {
+/// Serves every server on one thread, loads them in turn from this one,
+/// prints the figures: each server's, then the per-round ratios of the
+/// `ratios` pairs. The servers named in `same_head` must answer the same
+/// header lines as the one named "wire floor" (the `date` aside).
+pub fn run(
+    servers: Vec<(&'static str, Server)>,
+    request: &[u8],
+    config: &Config,
+    same_head: &[&str],
+    ratios: &[(&str, &str)],
+) -> Report {
     let names: Vec<&'static str> = servers.iter().map(|(name, _)| *name).collect();
     let (addrs_tx, addrs_rx) = std::sync::mpsc::channel();
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
@@ -143,7 +161,16 @@ pub fn run(servers: Vec<(&'static str, Router)>, request: &[u8], config: &Config
                     .await
                     .expect("a loopback port");
                 addrs.push(listener.local_addr().expect("a bound address"));
-                tokio::spawn(async move { axum::serve(listener, app).await });
+                match app {
+                    Server::Router(router) => {
+                        tokio::spawn(async move { axum::serve(listener, router).await });
+                    }
+                    Server::Service(service) => {
+                        tokio::spawn(async move {
+                            axum::serve(listener, service.into_make_service()).await
+                        });
+                    }
+                }
             }
             addrs_tx
                 .send((tid, addrs))
@@ -175,18 +202,20 @@ pub fn run(servers: Vec<(&'static str, Router)>, request: &[u8], config: &Config
     }
     println!();
     let floor = names.iter().position(|n| *n == "wire floor");
-    let ours = names.iter().position(|n| *n == "route-cors");
-    if let (Some(floor), Some(ours)) = (floor, ours) {
-        let sorted = |head: &[String]| {
-            let mut lines = head.to_vec();
-            lines.sort();
-            lines
-        };
-        assert_eq!(
-            sorted(&heads[ours]),
-            sorted(&heads[floor]),
-            "the wire floor writes route-cors's header lines"
-        );
+    let sorted = |head: &[String]| {
+        let mut lines = head.to_vec();
+        lines.sort();
+        lines
+    };
+    for name in same_head {
+        let ours = names.iter().position(|n| n == name);
+        if let (Some(floor), Some(ours)) = (floor, ours) {
+            assert_eq!(
+                sorted(&heads[ours]),
+                sorted(&heads[floor]),
+                "the wire floor writes {name}'s header lines"
+            );
+        }
     }
 
     for addr in &addrs {
@@ -250,13 +279,7 @@ pub fn run(servers: Vec<(&'static str, Router)>, request: &[u8], config: &Config
     println!();
     println!("| ratio | requests/s | per second of server CPU |");
     println!("|---|---|---|");
-    for (a, b) in [
-        ("route-cors", "wire floor"),
-        ("route-cors", "no CORS"),
-        ("wire floor", "no CORS"),
-        ("tower-http", "wire floor"),
-        ("route-cors", "tower-http"),
-    ] {
+    for &(a, b) in ratios {
         let wall = report.ratios(a, b, |s| s.wall);
         let cpu = report.ratios(a, b, |s| s.cpu);
         println!(

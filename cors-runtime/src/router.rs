@@ -401,7 +401,8 @@ impl CorsRouter {
 
     /// The app as route-cors's own service, without the outer axum `Router`
     /// that [`into_router`](CorsRouter::into_router) puts around it: the
-    /// same answers, about 300 ns and 3 allocations less per request
+    /// same answers, about 250 to 300 ns and 2 or 3 allocations less per
+    /// request
     /// (BENCHMARKS.md), for `axum::serve(listener,
     /// app.into_service().into_make_service())`. Use `into_router` for what
     /// only a `Router` offers (`into_make_service_with_connect_info`,
