@@ -48,16 +48,18 @@ pub fn expand(
             },
         ),
         Checked::Static(valid) => {
-            let policy_expr = valid
+            let compiled = valid
                 .as_ref()
                 .map_or_else(|| deny_all(&private), |p| policy_tokens(p, &private));
             (
-                quote!(#private::HandlerPolicy::Static(#name::policy())),
+                quote!(#private::HandlerPolicy::Static(#name::__POLICY)),
                 quote! {
+                    #[doc(hidden)]
+                    #vis const __POLICY: &'static #private::compiled::CompiledPolicy = &#compiled;
+
                     /// The handler's CORS policy, checked at compile time.
-                    #vis fn policy() -> &'static #private::Policy {
-                        static POLICY: #private::Policy = #policy_expr;
-                        &POLICY
+                    #vis fn policy() -> #private::Policy {
+                        Self::__POLICY.to_policy()
                     }
                 },
             )
@@ -96,6 +98,7 @@ pub fn expand(
          builders (`route_cors::get({name})`); call it directly as `{name}.call(...)`."
     );
 
+    let name_str = name.to_string();
     let debug_handler = stacked.debug_handler.map(|attr| {
         let output = &item.sig.output;
         let check = format_ident!("__cors_debug_handler_{}", name);
@@ -115,8 +118,26 @@ pub fn expand(
         #[doc = #struct_doc]
         #(#cfgs)*
         #[allow(non_camel_case_types)]
-        #[derive(Clone, Copy, Debug, Default)]
         #vis struct #name;
+
+        // Written out rather than derived: a derive is one more macro to
+        // run per handler.
+        #(#cfgs)*
+        impl ::core::clone::Clone for #name {
+            fn clone(&self) -> Self {
+                *self
+            }
+        }
+
+        #(#cfgs)*
+        impl ::core::marker::Copy for #name {}
+
+        #(#cfgs)*
+        impl ::core::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str(#name_str)
+            }
+        }
 
         #(#cfgs)*
         impl #name {
@@ -249,70 +270,77 @@ fn mentions_impl_trait(tokens: TokenStream) -> bool {
     })
 }
 
+/// A policy that allows nothing, for an attribute with errors: the program
+/// does not compile, so it is never built.
 fn deny_all(private: &TokenStream) -> TokenStream {
-    let c = quote!(#private::compiled);
     let none = quote!(::core::option::Option::None);
     quote! {
-        #c::policy(
-            #c::OriginSet::List {
-                exact: #c::Strs::Static(&[]),
-                patterns: #c::Patterns::Static(&[]),
-            },
-            #c::MethodSet::Routed,
-            #c::HeaderSet::List(#c::Strs::Static(&[])),
-            false,
-            false,
-            #none,
-            #none,
-            #none,
-        )
+        #private::compiled::CompiledPolicy {
+            origins: &[],
+            methods: #none,
+            headers: #none,
+            expose: #none,
+            credentials: false,
+            max_age: #none,
+            private_network: false,
+            insecure_origins: false,
+        }
     }
 }
 
-fn option(text: Option<String>) -> TokenStream {
-    match text {
-        Some(text) => quote!(::core::option::Option::Some(#text)),
+fn list(values: Option<&[String]>) -> TokenStream {
+    match values {
+        Some(values) => quote!(::core::option::Option::Some(&[#(#values),*])),
         None => quote!(::core::option::Option::None),
     }
 }
 
+/// The policy's values as the attribute gave them, checked: the runtime
+/// builds the `Policy` from them with the same rules.
 fn policy_tokens(policy: &ValidPolicy, private: &TokenStream) -> TokenStream {
-    let c = quote!(#private::compiled);
+    let star = || vec!["*".to_owned()];
     let origins = match &policy.origins {
-        Origins::Any => quote!(#c::OriginSet::Any),
-        Origins::List { exact, patterns } => {
-            let prefixes = patterns.iter().map(|p| &p.prefix);
-            let suffixes = patterns.iter().map(|p| &p.suffix);
-            quote!(#c::OriginSet::List {
-                exact: #c::Strs::Static(&[#(#exact),*]),
-                patterns: #c::Patterns::Static(&[#((#prefixes, #suffixes)),*]),
-            })
-        }
+        Origins::Any => star(),
+        Origins::List { exact, patterns } => exact
+            .iter()
+            .cloned()
+            .chain(
+                patterns
+                    .iter()
+                    .map(|p| format!("{}*{}", p.prefix, p.suffix)),
+            )
+            .collect(),
     };
     let methods = match &policy.methods {
-        Methods::Routed => quote!(#c::MethodSet::Routed),
-        Methods::Any => quote!(#c::MethodSet::Any),
-        Methods::List(list) => quote!(#c::MethodSet::List(#c::Strs::Static(&[#(#list),*]))),
+        Methods::Routed => None,
+        Methods::Any => Some(star()),
+        Methods::List(list) => Some(list.clone()),
     };
-    let headers = match &policy.headers {
-        Names::Any => quote!(#c::HeaderSet::Any),
-        Names::List(list) => quote!(#c::HeaderSet::List(#c::Strs::Static(&[#(#list),*]))),
+    let names = |names: &Names| match names {
+        Names::Any => Some(star()),
+        Names::List(list) if list.is_empty() => None,
+        Names::List(list) => Some(list.clone()),
     };
+    let methods = list(methods.as_deref());
+    let headers = list(names(&policy.headers).as_deref());
+    let expose = list(names(&policy.expose).as_deref());
     let credentials = policy.credentials;
     let private_network = policy.private_network;
-    let allow_headers = option(policy.allow_headers_value());
-    let expose_headers = option(policy.expose_headers_value());
-    let max_age = option(policy.max_age.map(|age| age.to_string()));
+    let insecure_origins = policy.insecure_origins;
+    let max_age = match policy.max_age {
+        Some(age) => quote!(::core::option::Option::Some(#age)),
+        None => quote!(::core::option::Option::None),
+    };
     quote! {
-        #c::policy(
-            #origins,
-            #methods,
-            #headers,
-            #credentials,
-            #private_network,
-            #allow_headers,
-            #expose_headers,
-            #max_age,
-        )
+        #private::compiled::CompiledPolicy {
+            origins: &[#(#origins),*],
+            methods: #methods,
+            headers: #headers,
+            expose: #expose,
+            credentials: #credentials,
+            max_age: #max_age,
+            private_network: #private_network,
+            insecure_origins: #insecure_origins,
+        }
     }
 }

@@ -90,6 +90,9 @@ pub struct ValidPolicy {
     pub credentials: bool,
     pub max_age: Option<u32>,
     pub private_network: bool,
+    /// `credentials` with `http://` origins that are not loopback, allowed
+    /// knowingly.
+    pub insecure_origins: bool,
 }
 
 /// Checks a whole policy and reports every mistake, not just the first.
@@ -198,6 +201,7 @@ pub fn validate(spec: &Spec<'_>) -> Result<ValidPolicy, Vec<Located>> {
             credentials: spec.credentials,
             max_age,
             private_network: spec.private_network,
+            insecure_origins: spec.insecure_origins,
         })
     } else {
         Err(errors.0)

@@ -201,14 +201,14 @@ impl PolicyBuilder {
 }
 
 fn from_valid(valid: &ValidPolicy) -> Policy {
-    let owned = |list: &[String]| Strs::Owned(list.to_vec().into_boxed_slice());
+    let owned = |list: &[String]| Strs(list.to_vec().into_boxed_slice());
     let value = |text: Option<String>| text.and_then(|t| HeaderValue::try_from(t).ok());
     Policy {
         origins: match &valid.origins {
             Origins::Any => OriginSet::Any,
             Origins::List { exact, patterns } => OriginSet::List {
                 exact: owned(exact),
-                patterns: Patterns::Owned(
+                patterns: Patterns(
                     patterns
                         .iter()
                         .map(|p| (p.prefix.clone(), p.suffix.clone()))

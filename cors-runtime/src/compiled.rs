@@ -1,42 +1,51 @@
-//! The constructor `#[cors]` expands to: a policy as `static` data, every
-//! value checked by the macro before it was written here. The macro writes
-//! the policy's own types; only the header values need a `const` step.
-
-use http::HeaderValue;
+//! What `#[cors(...)]` writes for its policy: the attribute's values as
+//! `static` data, checked by the macro while the program compiled. The
+//! runtime builds the `Policy` from them once, when the handler is
+//! registered, through the same builder and rules as run-time policies, so
+//! there is one way to make a `Policy` and the compiler evaluates nothing
+//! but string slices (building header values in `const` code cost a tenth
+//! of a second of `cargo check` per 100 handlers).
 
 use crate::policy::Policy;
-pub use crate::policy::{HeaderSet, MethodSet, OriginSet, Patterns, Strs};
 
-const fn value(text: Option<&'static str>) -> Option<HeaderValue> {
-    match text {
-        Some(text) => Some(HeaderValue::from_static(text)),
-        None => None,
-    }
+/// A policy written in `#[cors(...)]`, as the attribute gave it.
+#[derive(Debug)]
+pub struct CompiledPolicy {
+    /// `["*"]` for any origin.
+    pub origins: &'static [&'static str],
+    /// `None`: left out (the methods the handler is routed for).
+    pub methods: Option<&'static [&'static str]>,
+    pub headers: Option<&'static [&'static str]>,
+    pub expose: Option<&'static [&'static str]>,
+    pub credentials: bool,
+    pub max_age: Option<u32>,
+    pub private_network: bool,
+    pub insecure_origins: bool,
 }
 
-/// A policy fixed at compile time. Only `#[cors]` calls this, with values
-/// it has validated and header values it has joined
-/// (`Access-Control-Allow-Headers`, `-Expose-Headers`, `-Max-Age`).
-#[allow(clippy::too_many_arguments)]
-pub const fn policy(
-    origins: OriginSet,
-    methods: MethodSet,
-    headers: HeaderSet,
-    credentials: bool,
-    private_network: bool,
-    allow_headers: Option<&'static str>,
-    expose_headers: Option<&'static str>,
-    max_age: Option<&'static str>,
-) -> Policy {
-    Policy {
-        origins,
-        methods,
-        headers,
-        credentials,
-        private_network,
-        allow_headers: value(allow_headers),
-        expose_headers: value(expose_headers),
-        max_age: value(max_age),
-        origin_fn: None,
+impl CompiledPolicy {
+    /// The policy, built with the run-time builder. The macro checked the
+    /// same values with the same rules, so this cannot fail.
+    pub fn to_policy(&self) -> Policy {
+        let mut builder = Policy::builder()
+            .origins(self.origins.iter().copied())
+            .credentials(self.credentials)
+            .private_network(self.private_network)
+            .insecure_origins(self.insecure_origins);
+        if let Some(methods) = self.methods {
+            builder = builder.methods(methods.iter().copied());
+        }
+        if let Some(headers) = self.headers {
+            builder = builder.headers(headers.iter().copied());
+        }
+        if let Some(expose) = self.expose {
+            builder = builder.expose(expose.iter().copied());
+        }
+        if let Some(max_age) = self.max_age {
+            builder = builder.max_age(max_age);
+        }
+        builder
+            .build()
+            .expect("#[cors] checked this policy with the same rules while the program compiled")
     }
 }

@@ -3,7 +3,7 @@
 
 use axum::handler::Handler;
 
-use crate::policy::Policy;
+use crate::compiled::CompiledPolicy;
 
 /// A handler that route-cors can register: a `#[cors]` handler, or a plain
 /// axum handler wrapped in [`plain`].
@@ -30,8 +30,9 @@ pub trait CorsHandler<T, S>: Sized {
 pub enum HandlerPolicy {
     /// None of its own ([`plain`]): the default decides.
     None,
-    /// Written in `#[cors(...)]`, checked at compile time.
-    Static(&'static Policy),
+    /// Written in `#[cors(...)]`, checked at compile time; built into a
+    /// [`Policy`] when the handler is registered.
+    Static(&'static CompiledPolicy),
     /// `#[cors(policy = "name")]`: the run-time policy of that name
     /// ([`Policies`](crate::Policies)).
     Named(&'static str),

@@ -1,9 +1,12 @@
 //! A checked CORS policy, with every response header value built once.
 //!
-//! Policies come from two places: `#[cors]` writes them as `static` data while
-//! the program compiles, and [`PolicyBuilder`](crate::PolicyBuilder) builds them
-//! at start-up. Both go through `route_cors_rules::validate`, so there is no
-//! way to hold a `Policy` that breaks a rule.
+//! Policies come from two places: `#[cors]` writes its values as `static`
+//! data, checked while the program compiles, and [`PolicyBuilder`] builds a
+//! `Policy` from them when the handler is registered; run-time policies go
+//! through the same builder. Both go through `route_cors_rules::validate`,
+//! so there is no way to hold a `Policy` that breaks a rule.
+//!
+//! [`PolicyBuilder`]: crate::PolicyBuilder
 
 use std::fmt;
 use std::sync::Arc;
@@ -13,64 +16,41 @@ use route_cors_rules::origin::{is_request_origin, matches_subdomains, MAX_ORIGIN
 
 use crate::request::RequestedHeaders;
 
-/// Strings that are `'static` when compiled in and owned when built at run
-/// time.
+/// A list of strings of a policy.
 #[derive(Clone, Debug)]
-pub enum Strs {
-    Static(&'static [&'static str]),
-    Owned(Box<[String]>),
-}
+pub(crate) struct Strs(pub(crate) Box<[String]>);
 
 impl Strs {
     pub(crate) fn to_vec(&self) -> Vec<String> {
-        match self {
-            Strs::Static(list) => list.iter().map(|s| (*s).to_owned()).collect(),
-            Strs::Owned(list) => list.to_vec(),
-        }
+        self.0.to_vec()
     }
 
     pub(crate) fn contains(&self, f: impl Fn(&[u8]) -> bool) -> bool {
-        match self {
-            Strs::Static(list) => list.iter().any(|s| f(s.as_bytes())),
-            Strs::Owned(list) => list.iter().any(|s| f(s.as_bytes())),
-        }
+        self.0.iter().any(|s| f(s.as_bytes()))
     }
 
     /// Binary search; the list must be sorted by bytes.
     pub(crate) fn contains_sorted(&self, needle: &[u8]) -> bool {
-        match self {
-            Strs::Static(list) => list.binary_search_by(|s| s.as_bytes().cmp(needle)).is_ok(),
-            Strs::Owned(list) => list.binary_search_by(|s| s.as_bytes().cmp(needle)).is_ok(),
-        }
+        self.0
+            .binary_search_by(|s| s.as_bytes().cmp(needle))
+            .is_ok()
     }
 }
 
 /// `(prefix, suffix)` pairs of `scheme://*.suffix[:port]` patterns.
 #[derive(Clone, Debug)]
-pub enum Patterns {
-    Static(&'static [(&'static str, &'static str)]),
-    Owned(Box<[(String, String)]>),
-}
+pub(crate) struct Patterns(pub(crate) Box<[(String, String)]>);
 
 impl Patterns {
     /// Each pattern as written: `https://*.example.com`.
     pub(crate) fn to_vec(&self) -> Vec<String> {
-        let written = |p: &str, s: &str| format!("{p}*{s}");
-        match self {
-            Patterns::Static(list) => list.iter().map(|(p, s)| written(p, s)).collect(),
-            Patterns::Owned(list) => list.iter().map(|(p, s)| written(p, s)).collect(),
-        }
+        self.0.iter().map(|(p, s)| format!("{p}*{s}")).collect()
     }
 
     fn matches(&self, origin: &[u8]) -> bool {
-        match self {
-            Patterns::Static(list) => list
-                .iter()
-                .any(|(p, s)| matches_subdomains(p.as_bytes(), s.as_bytes(), origin)),
-            Patterns::Owned(list) => list
-                .iter()
-                .any(|(p, s)| matches_subdomains(p.as_bytes(), s.as_bytes(), origin)),
-        }
+        self.0
+            .iter()
+            .any(|(p, s)| matches_subdomains(p.as_bytes(), s.as_bytes(), origin))
     }
 }
 
@@ -109,7 +89,7 @@ impl fmt::Debug for OriginFn {
 }
 
 #[derive(Clone, Debug)]
-pub enum OriginSet {
+pub(crate) enum OriginSet {
     Any,
     List {
         /// Sorted by bytes, for binary search.
@@ -119,7 +99,7 @@ pub enum OriginSet {
 }
 
 #[derive(Clone, Debug)]
-pub enum MethodSet {
+pub(crate) enum MethodSet {
     /// The methods the handler is routed for.
     Routed,
     Any,
@@ -127,7 +107,7 @@ pub enum MethodSet {
 }
 
 #[derive(Clone, Debug)]
-pub enum HeaderSet {
+pub(crate) enum HeaderSet {
     /// Fetch's `*`: every header but `Authorization`.
     Any,
     /// Lowercase.
@@ -181,7 +161,8 @@ impl Policy {
     /// particular, allows.
     pub(crate) fn into_default(mut self) -> Self {
         if matches!(self.methods, MethodSet::Routed) {
-            self.methods = MethodSet::List(Strs::Static(&["GET", "HEAD", "POST"]));
+            let safelisted = ["GET", "HEAD", "POST"].map(String::from);
+            self.methods = MethodSet::List(Strs(Box::new(safelisted)));
         }
         self
     }

@@ -7,7 +7,8 @@ use std::fmt;
 use axum::routing::{MethodFilter, MethodRouter};
 use http::Method;
 
-use crate::handler::{CorsHandler, HandlerPolicy};
+use crate::handler::CorsHandler;
+use crate::table::RoutePolicy;
 
 /// The handlers of one path with their policies, for
 /// [`CorsRouter::route`](crate::CorsRouter::route). Start one with [`get`],
@@ -36,7 +37,7 @@ pub struct CorsRoute<S = ()> {
     /// Each method registered through the builders, with its handler's
     /// policy; `None` stands for every method no other handler of the path
     /// is routed for (`any`).
-    pub(crate) methods: Vec<(Option<Method>, HandlerPolicy)>,
+    pub(crate) methods: Vec<(Option<Method>, RoutePolicy)>,
 }
 
 macro_rules! method_fns {
@@ -89,7 +90,7 @@ where
     T: 'static,
     S: Clone + Send + Sync + 'static,
 {
-    let policy = handler.policy();
+    let policy = RoutePolicy::from(handler.policy());
     CorsRoute {
         router: axum::routing::any(handler.into_handler()),
         methods: vec![(None, policy)],
@@ -131,11 +132,11 @@ where
         H: CorsHandler<T, S>,
         T: 'static,
     {
-        let policy = handler.policy();
+        let policy = RoutePolicy::from(handler.policy());
         self.router = self.router.on(filter, handler.into_handler());
         for (one, method) in FILTERABLE {
             if filter.or(one) == filter {
-                self.methods.push((Some(method), policy));
+                self.methods.push((Some(method), policy.clone()));
             }
         }
         self
@@ -148,7 +149,7 @@ where
         H: CorsHandler<T, S>,
         T: 'static,
     {
-        let policy = handler.policy();
+        let policy = RoutePolicy::from(handler.policy());
         self.router = self.router.fallback(handler.into_handler());
         self.methods.retain(|(method, _)| method.is_some());
         self.methods.push((None, policy));

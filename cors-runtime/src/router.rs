@@ -14,12 +14,12 @@ use http::Method;
 use tower_layer::Layer;
 use tower_service::Service;
 
-use crate::handler::{CorsHandler, HandlerPolicy};
+use crate::handler::CorsHandler;
 use crate::policies::{Policies, PoliciesError, PolicySet, Problem};
 use crate::policy::Policy;
 use crate::route::CorsRoute;
 use crate::service::CorsService;
-use crate::table::{FallbackEntry, MethodEntry, PathEntry, Source, Table};
+use crate::table::{FallbackEntry, MethodEntry, PathEntry, RoutePolicy, Source, Table};
 
 /// An axum [`Router`] that knows each route's CORS policy.
 ///
@@ -199,7 +199,7 @@ where
         H: CorsHandler<T, S>,
         T: 'static,
     {
-        let policy = handler.policy();
+        let policy = RoutePolicy::from(handler.policy());
         self.router = self.router.fallback(handler.into_handler());
         // A new fallback replaces the one before, as in axum.
         self.fallbacks
@@ -207,7 +207,7 @@ where
         for path in ["/", FALLBACK_TAIL] {
             self.fallbacks.push(FallbackEntry {
                 path: path.to_owned(),
-                policy,
+                policy: policy.clone(),
                 source: None,
             });
         }
@@ -324,9 +324,9 @@ where
             None => "untouched (no policy, no default)".to_owned(),
         };
         let describe =
-            |policy: HandlerPolicy, source: Option<&Policies>, policied: bool| match policy {
-                HandlerPolicy::Static(policy) => policy.to_string(),
-                HandlerPolicy::Named(name) => {
+            |policy: &RoutePolicy, source: Option<&Policies>, policied: bool| match policy {
+                RoutePolicy::Own(policy) => policy.to_string(),
+                RoutePolicy::Named(name) => {
                     match source.or(self.policies.as_ref()).map(Policies::current) {
                         Some(set) => match set.get(name) {
                             Some(policy) => format!("policy `{name}`: {policy}"),
@@ -341,7 +341,7 @@ where
             let policied = entry.methods.iter().any(|m| m.policy.is_some());
             for m in &entry.methods {
                 let method = m.method.as_ref().map_or("any method", Method::as_str);
-                let line = describe(m.policy, m.source.as_ref(), policied);
+                let line = describe(&m.policy, m.source.as_ref(), policied);
                 out.push_str(&format!("{method} {}: {line}\n", entry.path));
             }
             let others = default_of(entry.source.as_ref(), policied);
@@ -353,7 +353,7 @@ where
             .iter()
             .filter(|f| !f.path.ends_with(FALLBACK_TAIL))
         {
-            let line = describe(fallback.policy, fallback.source.as_ref(), false);
+            let line = describe(&fallback.policy, fallback.source.as_ref(), false);
             match fallback.path.as_str() {
                 "/" => out.push_str(&format!("the fallback: {line}\n")),
                 prefix => out.push_str(&format!("the fallback under {prefix}: {line}\n")),
@@ -422,18 +422,18 @@ impl CorsRouter {
             entry.methods.iter().map(move |m| {
                 let method = m.method.as_ref().map_or("any", Method::as_str);
                 let route = format!("{method} {}", entry.path);
-                (m.policy, m.source.as_ref(), route)
+                (&m.policy, m.source.as_ref(), route)
             })
         });
         let fallbacks = self.fallbacks.iter().map(|f| {
             (
-                f.policy,
+                &f.policy,
                 f.source.as_ref(),
                 format!("the fallback at {}", f.path),
             )
         });
         for (policy, source, route) in named.chain(fallbacks) {
-            let HandlerPolicy::Named(name) = policy else {
+            let RoutePolicy::Named(name) = *policy else {
                 continue;
             };
             match source.or(self.policies.as_ref()) {

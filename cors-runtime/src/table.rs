@@ -18,12 +18,38 @@ use crate::policy::Policy;
 /// its own; `None` means the enclosing router's, and at the top the app's.
 pub(crate) type Source = Option<Policies>;
 
+/// A handler's policy as the table holds it: one written in `#[cors]`, built
+/// once at registration, or the name of a run-time one.
+#[derive(Clone, Debug)]
+pub(crate) enum RoutePolicy {
+    /// No policy of its own: the default decides.
+    None,
+    Own(Arc<Policy>),
+    Named(&'static str),
+}
+
+impl RoutePolicy {
+    pub(crate) fn is_some(&self) -> bool {
+        !matches!(self, RoutePolicy::None)
+    }
+}
+
+impl From<HandlerPolicy> for RoutePolicy {
+    fn from(policy: HandlerPolicy) -> Self {
+        match policy {
+            HandlerPolicy::Static(compiled) => RoutePolicy::Own(Arc::new(compiled.to_policy())),
+            HandlerPolicy::Named(name) => RoutePolicy::Named(name),
+            _ => RoutePolicy::None,
+        }
+    }
+}
+
 /// One registered method of a path.
 #[derive(Clone, Debug)]
 pub(crate) struct MethodEntry {
     /// `None`: every method no other handler of the path is routed for.
     pub(crate) method: Option<Method>,
-    pub(crate) policy: HandlerPolicy,
+    pub(crate) policy: RoutePolicy,
     pub(crate) source: Source,
 }
 
@@ -74,7 +100,7 @@ impl PathEntry {
 #[derive(Clone, Debug)]
 pub(crate) struct FallbackEntry {
     pub(crate) path: String,
-    pub(crate) policy: HandlerPolicy,
+    pub(crate) policy: RoutePolicy,
     pub(crate) source: Source,
 }
 
@@ -156,12 +182,12 @@ impl Table {
                 return self.default(None, snapshot, false);
             };
             let fallback = &self.fallback_entries[*fallback.value];
-            return self.resolve(fallback.policy, fallback.source.as_ref(), snapshot, false);
+            return self.resolve(&fallback.policy, fallback.source.as_ref(), snapshot, false);
         };
         let entry = &self.paths[*found.value];
         match entry.method(method) {
             Some(routed) => self.resolve(
-                routed.policy,
+                &routed.policy,
                 routed.source.as_ref(),
                 snapshot,
                 entry.has_policy(),
@@ -173,19 +199,19 @@ impl Table {
     /// The decision for a handler's policy, resolved against `source`.
     fn resolve<'a>(
         &'a self,
-        policy: HandlerPolicy,
+        policy: &'a RoutePolicy,
         source: Option<&'a Policies>,
         snapshot: &'a mut Snapshot,
         policied_path: bool,
     ) -> Decision<'a> {
         match policy {
-            HandlerPolicy::Static(policy) => Decision::Policy(policy),
-            HandlerPolicy::Named(name) => match self.set(source, snapshot) {
+            RoutePolicy::Own(policy) => Decision::Policy(policy),
+            RoutePolicy::Named(name) => match self.set(source, snapshot) {
                 Some(set) => set.get(name).map_or(Decision::Refuse, Decision::Policy),
                 // Checked when the app was put together: cannot happen.
                 None => Decision::Refuse,
             },
-            _ => self.default(source, snapshot, policied_path),
+            RoutePolicy::None => self.default(source, snapshot, policied_path),
         }
     }
 
