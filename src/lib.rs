@@ -21,7 +21,7 @@ pub mod service {
 pub mod __private {
     pub use axum;
     pub use route_cors_runtime::__private::{
-        compiled, InvalidHandler, NotAHandler, RegisterWithRouteCors, Unreachable,
+        compiled, CorsFn, InvalidHandler, NotAHandler, RegisterWithRouteCors, Unreachable,
     };
     pub use route_cors_runtime::{CorsHandler, HandlerPolicy, Policy};
 }

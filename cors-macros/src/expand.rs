@@ -8,7 +8,7 @@
 //! that names the route-cors registration.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote, quote_spanned, ToTokens};
+use quote::{format_ident, quote, quote_spanned};
 use route_cors_rules::{Methods, Names, Origins, ValidPolicy};
 use syn::spanned::Spanned;
 use syn::ReturnType;
@@ -67,20 +67,7 @@ pub fn expand(
         Checked::Named(None) => (quote!(#private::HandlerPolicy::None), quote!()),
     };
 
-    let m = format_ident!("__M");
-    let s = format_ident!("__S");
     let types = &handler.arg_types;
-    let (params, bounds, args) = match types.split_last() {
-        None => (quote!(#s), quote!(), quote!(((),))),
-        Some((last, parts)) => (
-            quote!(#m, #s),
-            quote! {
-                #( #parts: #private::axum::extract::FromRequestParts<#s> + ::core::marker::Send, )*
-                #last: #private::axum::extract::FromRequest<#s, #m> + ::core::marker::Send,
-            },
-            quote!((#m, #(#types,)*)),
-        ),
-    };
     // rustc's errors about the handler's future or return type land on the
     // user's signature.
     let output_span = match &item.sig.output {
@@ -88,11 +75,12 @@ pub fn expand(
         ReturnType::Type(_, ty) => ty.span(),
     };
     let params_in: Vec<_> = (0..types.len()).map(|i| format_ident!("__a{i}")).collect();
-    let handler_fn = quote_spanned!(output_span=>
-        move |#(#params_in: #types),*| #name.call(#(#params_in),*)
+    let future_ty = quote_spanned!(output_span=>
+        impl ::core::future::Future<Output: #private::axum::response::IntoResponse>
+            + ::core::marker::Send
+            + 'static
     );
-    let handler_ty = quote_spanned!(output_span=> impl #private::axum::handler::Handler<#args, #s>);
-    let checks = signature_checks(handler, &private);
+    let call_with = quote_spanned!(output_span=> self.call(#(#params_in),*));
     let struct_doc = format!(
         "The `{name}` handler with its CORS policy. Register it with the route-cors \
          builders (`route_cors::get({name})`); call it directly as `{name}.call(...)`."
@@ -148,18 +136,18 @@ pub fn expand(
             #policy_fn
         }
 
+        // The generic part (extractors, state) is a blanket impl in the
+        // runtime over this one.
         #(#cfgs)*
-        impl<#params> #private::CorsHandler<#args, #s> for #name
-        where
-            #bounds
-            #s: ::core::marker::Send + ::core::marker::Sync + 'static,
-        {
-            fn policy(&self) -> #private::HandlerPolicy {
+        impl #private::CorsFn for #name {
+            type Args = (#(#types,)*);
+
+            fn handler_policy() -> #private::HandlerPolicy {
                 #handler_policy
             }
 
-            fn into_handler(self) -> #handler_ty {
-                #handler_fn
+            fn call_with(self, (#(#params_in,)*): Self::Args) -> #future_ty {
+                #call_with
             }
         }
 
@@ -176,9 +164,6 @@ pub fn expand(
                 #private::Unreachable
             }
         }
-
-        #(#cfgs)*
-        #checks
 
         #debug_handler
     }
@@ -225,49 +210,6 @@ fn call_fn(item: &syn::ItemFn) -> TokenStream {
     sig.inputs.insert(0, syn::parse_quote!(self));
     let block = &item.block;
     quote!(#vis #sig #block)
-}
-
-/// Checks that put rustc's errors about the handler on the user's tokens:
-/// the return type must be `IntoResponse` (checked where it is written),
-/// and the future must be `Send` (checked at the name, where rustc explains
-/// which value held across an `.await` is not).
-fn signature_checks(handler: &Handler, private: &TokenStream) -> TokenStream {
-    let name = &handler.item.sig.ident;
-    let into_response = match &handler.item.sig.output {
-        ReturnType::Type(_, ty) if !mentions_impl_trait(ty.to_token_stream()) => {
-            let check = quote_spanned!(ty.span()=> __assert_into_response::<#ty>());
-            quote! {
-                fn __assert_into_response<T: #private::axum::response::IntoResponse>() {}
-                #check;
-            }
-        }
-        _ => quote!(),
-    };
-    let never = handler
-        .arg_types
-        .iter()
-        .map(|_| quote!(::core::panic!("only type-checked, never called")));
-    let send = quote_spanned!(name.span()=> __assert_send(#name.call(#(#never),*)));
-    quote! {
-        const _: () = {
-            #[allow(unreachable_code, unused_variables, clippy::diverging_sub_expression)]
-            fn __checks() {
-                fn __assert_send<T: ::core::marker::Send>(_: T) {}
-                #into_response
-                #send;
-            }
-        };
-    }
-}
-
-/// Whether a type has an `impl Trait` anywhere in it (`Result<impl
-/// IntoResponse, E>`): such a type cannot be named in a check.
-fn mentions_impl_trait(tokens: TokenStream) -> bool {
-    tokens.into_iter().any(|token| match token {
-        proc_macro2::TokenTree::Ident(ident) => ident == "impl",
-        proc_macro2::TokenTree::Group(group) => mentions_impl_trait(group.stream()),
-        _ => false,
-    })
 }
 
 /// A policy that allows nothing, for an attribute with errors: the program

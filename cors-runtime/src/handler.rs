@@ -1,7 +1,11 @@
 //! Handlers as route-cors sees them: an axum handler plus, for `#[cors]`
 //! ones, the policy that decides their CORS headers.
 
+use std::future::Future;
+
+use axum::extract::{FromRequest, FromRequestParts};
 use axum::handler::Handler;
+use axum::response::IntoResponse;
 
 use crate::compiled::CompiledPolicy;
 
@@ -80,3 +84,93 @@ where
         self.0
     }
 }
+
+/// What `#[cors]` implements for the unit struct it makes of a handler: the
+/// handler's argument types, its policy, and a way to call it. The generic
+/// part (which argument is the body extractor, the state) is one blanket
+/// impl per arity here, type-checked once for every handler, rather than a
+/// generic impl written out per handler. Not part of the API.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a route-cors handler",
+    label = "not a `#[cors]` handler",
+    note = "annotate the handler with `#[cors(...)]`, or wrap a handler without a policy in `route_cors::plain(...)`"
+)]
+pub trait CorsFn: Copy + Send + Sync + 'static {
+    /// The handler's arguments, as a tuple.
+    type Args;
+
+    /// The handler's policy.
+    fn handler_policy() -> HandlerPolicy;
+
+    /// Calls the handler.
+    fn call_with(self, args: Self::Args) -> impl Future<Output: IntoResponse> + Send + 'static;
+}
+
+/// The handler's argument tuple, for each arity: which of them extract
+/// from the request's parts and which one may take the body. One blanket
+/// `CorsHandler` impl over it, so that rustc names the argument that is not
+/// an extractor. Not part of the API.
+#[doc(hidden)]
+pub trait CorsArgs<F, T, S> {
+    /// The axum handler that calls `f` with the extracted arguments.
+    fn handler(f: F) -> impl Handler<T, S>;
+}
+
+impl<F, T, S> CorsHandler<T, S> for F
+where
+    F: CorsFn,
+    F::Args: CorsArgs<F, T, S>,
+{
+    fn policy(&self) -> HandlerPolicy {
+        F::handler_policy()
+    }
+
+    fn into_handler(self) -> impl Handler<T, S> {
+        <F::Args as CorsArgs<F, T, S>>::handler(self)
+    }
+}
+
+impl<F, S> CorsArgs<F, ((),), S> for ()
+where
+    F: CorsFn<Args = ()>,
+    S: Send + Sync + 'static,
+{
+    fn handler(f: F) -> impl Handler<((),), S> {
+        move || f.call_with(())
+    }
+}
+
+macro_rules! cors_fn_handler {
+    ($(($part:ident, $p:ident)),* ; ($last:ident, $l:ident)) => {
+        impl<F, M, S, $($part,)* $last> CorsArgs<F, (M, $($part,)* $last,), S>
+            for ($($part,)* $last,)
+        where
+            F: CorsFn<Args = ($($part,)* $last,)>,
+            $($part: FromRequestParts<S> + Send,)*
+            $last: FromRequest<S, M> + Send,
+            S: Send + Sync + 'static,
+        {
+            fn handler(f: F) -> impl Handler<(M, $($part,)* $last,), S> {
+                move |$($p: $part,)* $l: $last| f.call_with(($($p,)* $l,))
+            }
+        }
+    };
+}
+
+cors_fn_handler!(; (T1, t1));
+cors_fn_handler!((T1, t1); (T2, t2));
+cors_fn_handler!((T1, t1), (T2, t2); (T3, t3));
+cors_fn_handler!((T1, t1), (T2, t2), (T3, t3); (T4, t4));
+cors_fn_handler!((T1, t1), (T2, t2), (T3, t3), (T4, t4); (T5, t5));
+cors_fn_handler!((T1, t1), (T2, t2), (T3, t3), (T4, t4), (T5, t5); (T6, t6));
+cors_fn_handler!((T1, t1), (T2, t2), (T3, t3), (T4, t4), (T5, t5), (T6, t6); (T7, t7));
+cors_fn_handler!((T1, t1), (T2, t2), (T3, t3), (T4, t4), (T5, t5), (T6, t6), (T7, t7); (T8, t8));
+cors_fn_handler!((T1, t1), (T2, t2), (T3, t3), (T4, t4), (T5, t5), (T6, t6), (T7, t7), (T8, t8); (T9, t9));
+cors_fn_handler!((T1, t1), (T2, t2), (T3, t3), (T4, t4), (T5, t5), (T6, t6), (T7, t7), (T8, t8), (T9, t9); (T10, t10));
+cors_fn_handler!((T1, t1), (T2, t2), (T3, t3), (T4, t4), (T5, t5), (T6, t6), (T7, t7), (T8, t8), (T9, t9), (T10, t10); (T11, t11));
+cors_fn_handler!((T1, t1), (T2, t2), (T3, t3), (T4, t4), (T5, t5), (T6, t6), (T7, t7), (T8, t8), (T9, t9), (T10, t10), (T11, t11); (T12, t12));
+cors_fn_handler!((T1, t1), (T2, t2), (T3, t3), (T4, t4), (T5, t5), (T6, t6), (T7, t7), (T8, t8), (T9, t9), (T10, t10), (T11, t11), (T12, t12); (T13, t13));
+cors_fn_handler!((T1, t1), (T2, t2), (T3, t3), (T4, t4), (T5, t5), (T6, t6), (T7, t7), (T8, t8), (T9, t9), (T10, t10), (T11, t11), (T12, t12), (T13, t13); (T14, t14));
+cors_fn_handler!((T1, t1), (T2, t2), (T3, t3), (T4, t4), (T5, t5), (T6, t6), (T7, t7), (T8, t8), (T9, t9), (T10, t10), (T11, t11), (T12, t12), (T13, t13), (T14, t14); (T15, t15));
+cors_fn_handler!((T1, t1), (T2, t2), (T3, t3), (T4, t4), (T5, t5), (T6, t6), (T7, t7), (T8, t8), (T9, t9), (T10, t10), (T11, t11), (T12, t12), (T13, t13), (T14, t14), (T15, t15); (T16, t16));

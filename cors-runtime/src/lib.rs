@@ -42,6 +42,7 @@ pub mod __private {
         pub use crate::compiled::*;
     }
     pub use crate::expansion::{InvalidHandler, NotAHandler, RegisterWithRouteCors, Unreachable};
+    pub use crate::handler::{CorsArgs, CorsFn};
 }
 
 mod compiled;
