@@ -3,8 +3,7 @@
 # tower-http's `CorsLayer`. See benches/build-cost/README.md and BENCHMARKS.md.
 #
 #   bash benches/build-cost/run.sh            # sizes 10 100 500: check, debug build, release
-#                                             # build; then what each generated item costs
-#                                             # (100 handlers: check and debug build). ~20 min.
+#                                             # build. ~10 min.
 #   bash benches/build-cost/run.sh --quick    # cargo check only, sizes 10 and 100, no item
 #                                             # table. ~15 s once the dependencies are built.
 #
@@ -12,7 +11,11 @@
 #   --sizes "10 100 500"            handler counts
 #   --commands "check build release"
 #   --reps 3                        samples per crate and command; the median is reported
-#   --items | --no-items            the per-item table (on by default, off with --quick)
+#   --items | --no-items            the per-item table (off by default). Its variants are
+#                                   hand-written copies of the expansion as it was at commit
+#                                   5339e07, one item removed at a time; they build against
+#                                   that commit's runtime only: run the script from a
+#                                   `git worktree add` of 5339e07.
 #   --items-only                    only the per-item table
 #   --item-size 100                 handlers in each per-item crate
 #   --item-reps 5                   samples per item variant
@@ -50,7 +53,7 @@ fi
 SIZES="10 100 500"
 COMMANDS="check build release"
 REPS=3
-ITEMS=1
+ITEMS=0
 MAIN=1
 ITEM_SIZE=100
 ITEM_REPS=5
