@@ -13,9 +13,9 @@
 #   --reps 3                        samples per crate and command; the median is reported
 #   --items | --no-items            the per-item table (off by default). Its variants are
 #                                   hand-written copies of the expansion as it was at commit
-#                                   5339e07, one item removed at a time; they build against
-#                                   that commit's runtime only: run the script from a
-#                                   `git worktree add` of 5339e07.
+#                                   2067dbb (the same as 5339e07), one item removed at a time;
+#                                   they build against that commit's runtime only, which the
+#                                   script exports itself (see --item-rev): no worktree needed.
 #   --items-only                    only the per-item table
 #   --item-size 100                 handlers in each per-item crate
 #   --item-reps 5                   samples per item variant
@@ -83,7 +83,7 @@ while [ $# -gt 0 ]; do
         --rev) MAIN_REV=$2; shift ;;
         --item-rev) ITEM_REV=$2; shift ;;
         --report) REPORT_ONLY=$2; shift ;;
-        -h | --help) sed -n '2,42p' "${BASH_SOURCE[0]}"; exit 0 ;;
+        -h | --help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d'; exit 0 ;;
         *) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
     esac
     shift
