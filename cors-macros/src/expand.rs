@@ -80,7 +80,7 @@ pub fn expand(
             + ::core::marker::Send
             + 'static
     );
-    let call_with = quote_spanned!(output_span=> self.call(#(#params_in),*));
+    let call_with = quote_spanned!(output_span=> #name.call(#(#params_in),*));
     let struct_doc = format!(
         "The `{name}` handler with its CORS policy. Register it with the route-cors \
          builders (`route_cors::get({name})`); call it directly as `{name}.call(...)`."
@@ -109,16 +109,14 @@ pub fn expand(
         #vis struct #name;
 
         // Written out rather than derived: a derive is one more macro to
-        // run per handler.
+        // run per handler. `Clone` because axum's `Handler` (the misuse
+        // impl below) requires it; no `Copy`, which nothing needs.
         #(#cfgs)*
         impl ::core::clone::Clone for #name {
             fn clone(&self) -> Self {
-                *self
+                #name
             }
         }
-
-        #(#cfgs)*
-        impl ::core::marker::Copy for #name {}
 
         #(#cfgs)*
         impl ::core::fmt::Debug for #name {
@@ -146,7 +144,7 @@ pub fn expand(
                 #handler_policy
             }
 
-            fn call_with(self, (#(#params_in,)*): Self::Args) -> #future_ty {
+            fn call_with((#(#params_in,)*): Self::Args) -> #future_ty {
                 #call_with
             }
         }
@@ -218,7 +216,7 @@ fn deny_all(private: &TokenStream) -> TokenStream {
     let none = quote!(::core::option::Option::None);
     quote! {
         #private::compiled::CompiledPolicy {
-            origins: &[],
+            origins: "",
             methods: #none,
             headers: #none,
             expose: #none,
@@ -230,9 +228,14 @@ fn deny_all(private: &TokenStream) -> TokenStream {
     }
 }
 
+/// A list as one string, its items separated by spaces (the runtime
+/// splits it): cheaper for the compiler than a slice.
 fn list(values: Option<&[String]>) -> TokenStream {
     match values {
-        Some(values) => quote!(::core::option::Option::Some(&[#(#values),*])),
+        Some(values) => {
+            let joined = values.join(" ");
+            quote!(::core::option::Option::Some(#joined))
+        }
         None => quote!(::core::option::Option::None),
     }
 }
@@ -273,9 +276,10 @@ fn policy_tokens(policy: &ValidPolicy, private: &TokenStream) -> TokenStream {
         Some(age) => quote!(::core::option::Option::Some(#age)),
         None => quote!(::core::option::Option::None),
     };
+    let origins = origins.join(" ");
     quote! {
         #private::compiled::CompiledPolicy {
-            origins: &[#(#origins),*],
+            origins: #origins,
             methods: #methods,
             headers: #headers,
             expose: #expose,

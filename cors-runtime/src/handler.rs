@@ -96,7 +96,7 @@ where
     label = "not a `#[cors]` handler",
     note = "annotate the handler with `#[cors(...)]`, or wrap a handler without a policy in `route_cors::plain(...)`"
 )]
-pub trait CorsFn: Copy + Send + Sync + 'static {
+pub trait CorsFn: 'static {
     /// The handler's arguments, as a tuple.
     type Args;
 
@@ -104,7 +104,7 @@ pub trait CorsFn: Copy + Send + Sync + 'static {
     fn handler_policy() -> HandlerPolicy;
 
     /// Calls the handler.
-    fn call_with(self, args: Self::Args) -> impl Future<Output: IntoResponse> + Send + 'static;
+    fn call_with(args: Self::Args) -> impl Future<Output: IntoResponse> + Send + 'static;
 }
 
 /// The handler's argument tuple, for each arity: which of them extract
@@ -113,8 +113,8 @@ pub trait CorsFn: Copy + Send + Sync + 'static {
 /// an extractor. Not part of the API.
 #[doc(hidden)]
 pub trait CorsArgs<F, T, S> {
-    /// The axum handler that calls `f` with the extracted arguments.
-    fn handler(f: F) -> impl Handler<T, S>;
+    /// The axum handler that calls `F` with the extracted arguments.
+    fn handler() -> impl Handler<T, S>;
 }
 
 impl<F, T, S> CorsHandler<T, S> for F
@@ -127,7 +127,7 @@ where
     }
 
     fn into_handler(self) -> impl Handler<T, S> {
-        <F::Args as CorsArgs<F, T, S>>::handler(self)
+        <F::Args as CorsArgs<F, T, S>>::handler()
     }
 }
 
@@ -136,8 +136,8 @@ where
     F: CorsFn<Args = ()>,
     S: Send + Sync + 'static,
 {
-    fn handler(f: F) -> impl Handler<((),), S> {
-        move || f.call_with(())
+    fn handler() -> impl Handler<((),), S> {
+        || F::call_with(())
     }
 }
 
@@ -151,8 +151,8 @@ macro_rules! cors_fn_handler {
             $last: FromRequest<S, M> + Send,
             S: Send + Sync + 'static,
         {
-            fn handler(f: F) -> impl Handler<(M, $($part,)* $last,), S> {
-                move |$($p: $part,)* $l: $last| f.call_with(($($p,)* $l,))
+            fn handler() -> impl Handler<(M, $($part,)* $last,), S> {
+                |$($p: $part,)* $l: $last| F::call_with(($($p,)* $l,))
             }
         }
     };
