@@ -19,7 +19,9 @@ use crate::policies::{Policies, PoliciesError, PolicySet, Problem};
 use crate::policy::Policy;
 use crate::route::CorsRoute;
 use crate::service::CorsService;
-use crate::table::{FallbackEntry, MethodEntry, PathEntry, RoutePolicy, Source, Table};
+use crate::table::{
+    FallbackEntry, MethodEntry, PathEntry, RoutePolicy, Source, Table, FALLBACK_TAIL,
+};
 
 /// An axum [`Router`] that knows each route's CORS policy.
 ///
@@ -74,7 +76,6 @@ pub struct CorsRouter<S = ()> {
 
 /// axum's names for the paths a nested service and a fallback cover.
 const NEST_TAIL: &str = "{*__private__axum_nest_tail_param}";
-const FALLBACK_TAIL: &str = "/{*__private__axum_fallback}";
 
 impl<S> CorsRouter<S>
 where
@@ -314,54 +315,15 @@ where
     /// );
     /// ```
     pub fn describe(&self) -> String {
-        let mut out = String::new();
-        let default_of = |source: Option<&Policies>, policied: bool| match source
-            .or(self.policies.as_ref())
-            .and_then(|p| p.current().default_policy().map(ToString::to_string))
-        {
-            Some(default) => format!("the default: {default}"),
-            None if policied => "refused (no policy, no default)".to_owned(),
-            None => "untouched (no policy, no default)".to_owned(),
-        };
-        let describe =
-            |policy: &RoutePolicy, source: Option<&Policies>, policied: bool| match policy {
-                RoutePolicy::Own(policy) => policy.to_string(),
-                RoutePolicy::Named(name) => {
-                    match source.or(self.policies.as_ref()).map(Policies::current) {
-                        Some(set) => match set.get(name) {
-                            Some(policy) => format!("policy `{name}`: {policy}"),
-                            None => format!("policy `{name}`: not defined"),
-                        },
-                        None => format!("policy `{name}`: not defined"),
-                    }
-                }
-                _ => default_of(source, policied),
-            };
-        for entry in &self.paths {
-            let policied = entry.methods.iter().any(|m| m.policy.is_some());
-            for m in &entry.methods {
-                let method = m.method.as_ref().map_or("any method", Method::as_str);
-                let line = describe(&m.policy, m.source.as_ref(), policied);
-                out.push_str(&format!("{method} {}: {line}\n", entry.path));
-            }
-            let others = default_of(entry.source.as_ref(), policied);
-            out.push_str(&format!("other methods of {}: {others}\n", entry.path));
-        }
-        // Each fallback covers two paths, its prefix and what is under it.
-        for fallback in self
-            .fallbacks
-            .iter()
-            .filter(|f| !f.path.ends_with(FALLBACK_TAIL))
-        {
-            let line = describe(&fallback.policy, fallback.source.as_ref(), false);
-            match fallback.path.as_str() {
-                "/" => out.push_str(&format!("the fallback: {line}\n")),
-                prefix => out.push_str(&format!("the fallback under {prefix}: {line}\n")),
-            }
-        }
-        let unmatched = default_of(None, false);
-        out.push_str(&format!("paths that match no route: {unmatched}\n"));
-        out
+        // The table the app would be served with, so that the description
+        // is what the service decides.
+        let table = Table::new(
+            self.paths.clone(),
+            self.fallbacks.clone(),
+            self.policies.clone(),
+            self.debug_mode,
+        );
+        table.describe()
     }
 
     /// Adds a path's entry, merging it into the entry of a path registered

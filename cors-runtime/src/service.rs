@@ -4,12 +4,11 @@
 //! event (target `route_cors`, level debug; grants at trace level).
 
 use std::convert::Infallible;
+use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{ready, Context, Poll};
-
-use std::fmt;
 
 use axum::body::Body;
 use axum::extract::Request;
@@ -24,6 +23,9 @@ use crate::actual::{self, Outcome};
 use crate::preflight::{self, Refusal, Refused};
 use crate::request::{is_preflight, requested_method_value};
 use crate::table::{Decision, Table};
+
+/// The `allowed` of a refusal's event where no policy covers the method.
+const NO_POLICY: &str = "no policy covers this method";
 
 /// The app's router behind the table of its routes' policies: what
 /// [`CorsRouter::into_service`](crate::CorsRouter::into_service) hands back
@@ -110,7 +112,7 @@ impl CorsService {
                         ("method", policy.setting("method"))
                     }
                     Decision::Policy(policy) => ("origin", policy.setting("origin")),
-                    _ => ("method", "no policy covers this method".to_owned()),
+                    _ => ("method", NO_POLICY.to_owned()),
                 };
                 tracing::debug!(
                     target: "route_cors",
@@ -133,9 +135,7 @@ impl CorsService {
         }
         self.forward(req, outcome)
     }
-}
 
-impl CorsService {
     fn preflight(&mut self, req: Request) -> CorsFuture {
         let path = req.uri().path();
         // A missing, repeated or malformed requested method matches no
@@ -180,7 +180,7 @@ impl CorsService {
                     check = refusal.check(),
                     reason = %refusal,
                     allowed = %policy.map_or_else(
-                        || "no policy covers this method".to_owned(),
+                        || NO_POLICY.to_owned(),
                         |policy| policy.setting(refusal.check()),
                     ),
                     "preflight refused"

@@ -104,6 +104,9 @@ pub(crate) struct FallbackEntry {
     pub(crate) source: Source,
 }
 
+/// The path axum's fallback router gives what is under a fallback's prefix.
+pub(crate) const FALLBACK_TAIL: &str = "/{*__private__axum_fallback}";
+
 /// Who decides a request's CORS headers.
 #[derive(Clone, Copy, Debug)]
 pub(crate) enum Decision<'a> {
@@ -193,6 +196,64 @@ impl Table {
                 entry.has_policy(),
             ),
             None => self.default(entry.source.as_ref(), snapshot, entry.has_policy()),
+        }
+    }
+
+    /// Every route's policy, one line each, then the fallbacks and the
+    /// paths that match no route: what [`decide`](Table::decide) would
+    /// decide, as [`CorsRouter::describe`](crate::CorsRouter::describe)
+    /// prints it.
+    pub(crate) fn describe(&self) -> String {
+        let mut out = String::new();
+        for entry in &self.paths {
+            let policied = entry.has_policy();
+            for m in &entry.methods {
+                let method = m.method.as_ref().map_or("any method", Method::as_str);
+                let line = self.describe_policy(&m.policy, m.source.as_ref(), policied);
+                out.push_str(&format!("{method} {}: {line}\n", entry.path));
+            }
+            let others = self.describe_policy(&RoutePolicy::None, entry.source.as_ref(), policied);
+            out.push_str(&format!("other methods of {}: {others}\n", entry.path));
+        }
+        // Each fallback covers two paths, its prefix and what is under it.
+        for fallback in self
+            .fallback_entries
+            .iter()
+            .filter(|f| !f.path.ends_with(FALLBACK_TAIL))
+        {
+            let line = self.describe_policy(&fallback.policy, fallback.source.as_ref(), false);
+            match fallback.path.as_str() {
+                "/" => out.push_str(&format!("the fallback: {line}\n")),
+                prefix => out.push_str(&format!("the fallback under {prefix}: {line}\n")),
+            }
+        }
+        let unmatched = self.describe_policy(&RoutePolicy::None, None, false);
+        out.push_str(&format!("paths that match no route: {unmatched}\n"));
+        out
+    }
+
+    /// What decides a handler's policy, in words.
+    fn describe_policy(
+        &self,
+        policy: &RoutePolicy,
+        source: Option<&Policies>,
+        policied_path: bool,
+    ) -> String {
+        let mut snapshot = None;
+        match (
+            policy,
+            self.resolve(policy, source, &mut snapshot, policied_path),
+        ) {
+            (RoutePolicy::Named(name), Decision::Policy(policy)) => {
+                format!("policy `{name}`: {policy}")
+            }
+            (RoutePolicy::Named(name), _) => format!("policy `{name}`: not defined"),
+            (RoutePolicy::Own(policy), _) => policy.to_string(),
+            (RoutePolicy::None, Decision::Policy(default)) => format!("the default: {default}"),
+            (RoutePolicy::None, Decision::Refuse) => "refused (no policy, no default)".to_owned(),
+            (RoutePolicy::None, Decision::PassThrough) => {
+                "untouched (no policy, no default)".to_owned()
+            }
         }
     }
 
