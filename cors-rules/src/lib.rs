@@ -23,6 +23,7 @@ pub mod policy;
 pub mod request_origin;
 pub mod token;
 pub mod violation;
+pub mod written;
 
 pub use key::Key;
 pub use policy::{validate, Located, Methods, Names, Origins, Spec, ValidPolicy, Values};
