@@ -2,14 +2,57 @@
 //! handler. Checked by syntax here; the argument and return types are left
 //! to rustc, with its errors placed on the user's tokens by the expansion.
 
-use proc_macro2::TokenStream;
+use proc_macro2::{Delimiter, Group, TokenStream};
 use quote::{quote, ToTokens};
-use syn::{FnArg, Item, ItemFn, Type};
+use syn::parse::{Parse, ParseStream};
+use syn::{Attribute, FnArg, Item, Signature, Type, Visibility};
 
 use crate::ctxt::{with_help, Ctxt};
 
 /// axum implements `Handler` for functions of at most this many arguments.
 const MAX_ARGS: usize = 16;
+
+/// A function as `#[cors]` reads it: its attributes, visibility and
+/// signature parsed, its body kept as the tokens written. Nothing in the
+/// body is read, and handing the body back as one group is much cheaper
+/// than parsing it into syntax and printing it again (the macro runs at
+/// every `cargo check`); a syntax error in it is rustc's to report.
+pub struct ItemFn {
+    pub attrs: Vec<Attribute>,
+    pub vis: Visibility,
+    pub sig: Signature,
+    pub block: Group,
+}
+
+impl Parse for ItemFn {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        let attrs = input.call(Attribute::parse_outer)?;
+        let vis = input.parse()?;
+        let sig = input.parse()?;
+        let block: Group = input.parse()?;
+        if block.delimiter() != Delimiter::Brace {
+            return Err(syn::Error::new(
+                block.span(),
+                "expected the function's body",
+            ));
+        }
+        Ok(ItemFn {
+            attrs,
+            vis,
+            sig,
+            block,
+        })
+    }
+}
+
+impl ToTokens for ItemFn {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        tokens.extend(self.attrs.iter().map(ToTokens::to_token_stream));
+        self.vis.to_tokens(tokens);
+        self.sig.to_tokens(tokens);
+        self.block.to_tokens(tokens);
+    }
+}
 
 /// The handler's argument types, once its shape is right.
 pub struct Handler {

@@ -26,7 +26,7 @@ pub fn cors(args: TokenStream, item: TokenStream) -> TokenStream {
     // Checked whatever the item is, so that every mistake shows at once.
     let policy = validate::check(&attr, &mut cx);
     let item: proc_macro2::TokenStream = item.into();
-    let item_fn = match syn::parse2::<syn::ItemFn>(item.clone()) {
+    let item_fn = match syn::parse2::<handler::ItemFn>(item.clone()) {
         Ok(item_fn) => item_fn,
         Err(_) => {
             handler::not_a_function(&item, &mut cx);

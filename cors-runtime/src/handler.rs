@@ -36,7 +36,7 @@ pub enum HandlerPolicy {
     None,
     /// Written in `#[cors(...)]`, checked at compile time; built into a
     /// [`Policy`] when the handler is registered.
-    Static(&'static CompiledPolicy),
+    Static(CompiledPolicy),
     /// `#[cors(policy = "name")]`: the run-time policy of that name
     /// ([`Policies`](crate::Policies)).
     Named(&'static str),
@@ -100,8 +100,9 @@ pub trait CorsFn: 'static {
     /// The handler's arguments, as a tuple.
     type Args;
 
-    /// The handler's policy.
-    fn handler_policy() -> HandlerPolicy;
+    /// The handler's policy: a constant, not a function, which is one body
+    /// less per handler for rustc to check.
+    const POLICY: HandlerPolicy;
 
     /// Calls the handler.
     fn call_with(args: Self::Args) -> impl Future<Output: IntoResponse> + Send + 'static;
@@ -123,7 +124,7 @@ where
     F::Args: CorsArgs<F, T, S>,
 {
     fn policy(&self) -> HandlerPolicy {
-        F::handler_policy()
+        F::POLICY
     }
 
     fn into_handler(self) -> impl Handler<T, S> {
