@@ -13,20 +13,24 @@
 #   --reps 3                        samples per crate and command; the median is reported
 #   --items | --no-items            the per-item table (off by default). Its variants are
 #                                   hand-written copies of the expansion as it was at commit
-#                                   2067dbb (the same as 5339e07), one item removed at a time;
-#                                   they build against that commit's runtime only, which the
-#                                   script exports itself (see --item-rev): no worktree needed.
+#                                   e77821a, one item removed at a time; they build against
+#                                   that commit's runtime, which the script exports itself
+#                                   (see --item-rev): no worktree needed. (The variants of
+#                                   the expansion before, at 2067dbb: this script at 917a385.)
 #   --items-only                    only the per-item table
 #   --item-size 100                 handlers in each per-item crate
 #   --item-reps 5                   samples per item variant
 #   --item-commands "check build"   commands for the per-item crates
 #   --shape args|unit               handlers `async fn hN(Path(id): Path<u32>, body: String)
 #                                   -> String` (default), or `async fn hN() -> &'static str`
+#   --infer-state                   both crates' routers made without their type
+#                                   (`let mut app = Router::new();`, the state inferred
+#                                   from the end of `main`) instead of with it
 #   --work DIR                      crates and the shared target dir (default:
 #                                   <repo>/target/build-cost)
 #   --rev REV                       measure route-cors as committed at REV (exported with
 #                                   `git archive`) instead of the working tree
-#   --item-rev REV                  the same for the per-item crates; default 2067dbb, the
+#   --item-rev REV                  the same for the per-item crates; default e77821a, the
 #                                   expansion the hand-written variants copy ("worktree":
 #                                   the working tree)
 #   --report FILE                   print the tables again from a results-*.tsv (also one
@@ -59,12 +63,13 @@ ITEM_SIZE=100
 ITEM_REPS=5
 ITEM_COMMANDS="check build"
 SHAPE=args
+INFER_STATE=0
 WORK="$ROOT/target/build-cost"
 REPORT_ONLY=''
 MAIN_REV=worktree
 # The commit whose `#[cors]` expansion `expanded_fn` below copies: the item
 # variants are measured against route-cors as it was there.
-ITEM_REV=2067dbb
+ITEM_REV=e77821a
 
 while [ $# -gt 0 ]; do
     case $1 in
@@ -79,6 +84,7 @@ while [ $# -gt 0 ]; do
         --item-reps) ITEM_REPS=$2; shift ;;
         --item-commands) ITEM_COMMANDS=$2; shift ;;
         --shape) SHAPE=$2; shift ;;
+        --infer-state) INFER_STATE=1 ;;
         --work) WORK=$2; shift ;;
         --rev) MAIN_REV=$2; shift ;;
         --item-rev) ITEM_REV=$2; shift ;;
@@ -89,6 +95,8 @@ while [ $# -gt 0 ]; do
     shift
 done
 case $SHAPE in args | unit) ;; *) echo "run.sh: --shape is args or unit" >&2; exit 2 ;; esac
+STATE_TAG=''
+if [ "$INFER_STATE" = 1 ]; then STATE_TAG=_inferred; fi
 for c in $COMMANDS $ITEM_COMMANDS; do
     case $c in check | build | release) ;; *) echo "run.sh: unknown command $c" >&2; exit 2 ;; esac
 done
@@ -148,31 +156,8 @@ join() { # its arguments, joined with ", "
 P='::route_cors::__private'
 ORIGINS='"https://app.example.com", "https://admin.example.com"'
 ATTR="#[cors(origins = [$ORIGINS], methods = [GET], headers = [\"content-type\"], max_age = 600)]"
-# The policy exactly as `#[cors]` writes it (origins sorted, header values joined).
-POLICY_EXPR="$P::compiled::policy(
-            $P::compiled::OriginSet::List {
-                exact: $P::compiled::Strs::Static(&[\"https://admin.example.com\", \"https://app.example.com\"]),
-                patterns: $P::compiled::Patterns::Static(&[]),
-            },
-            $P::compiled::MethodSet::List($P::compiled::Strs::Static(&[\"GET\"])),
-            $P::compiled::HeaderSet::List($P::compiled::Strs::Static(&[\"content-type\"])),
-            false,
-            false,
-            ::core::option::Option::Some(\"content-type\"),
-            ::core::option::Option::None,
-            ::core::option::Option::Some(\"600\"),
-        )"
-# The same policy as flat data: every list one joined string (rc_proto::FlatPolicy).
-FLAT_EXPR='::rc_proto::FlatPolicy {
-            origins: "https://admin.example.com https://app.example.com",
-            patterns: "",
-            methods: "GET",
-            headers: "content-type",
-            allow_headers: "content-type",
-            expose_headers: "",
-            max_age: "600",
-            flags: 0,
-        }'
+# The policy exactly as `#[cors]` writes it: route_cors_rules::written, origins sorted.
+WRITTEN='"origins https://admin.example.com https://app.example.com\nmethods GET\nheaders content-type\nmax-age 600"'
 TOWER_LAYER='CorsLayer::new()
                 .allow_origin(AllowOrigin::list([
                     HeaderValue::from_static("https://app.example.com"),
@@ -206,52 +191,40 @@ plain_fn() {
 has() { [[ " $1 " == *" $2 "* ]]; } # has "$without" word
 
 # `#[cors]`'s expansion of handler $1, written out from cors-macros/src/expand.rs
-# (token for token, at the time of writing; `rustc -Zunpretty=expanded` of the
-# `macro` crate matches it but for whitespace), changed as the words in $2 say:
-#   checks       no `const _` with `__checks` (the IntoResponse and Send assertions)
-#   notahandler  no `impl Handler<NotAHandler, S>` (what makes axum's `get(h)` an error)
-#   bounds       the `CorsHandler` impl concrete (state `()`, only the bound the last
-#                extractor's `M` needs), not generic over `M` and `S`
-#   policy       no per-handler `static POLICY` nor `policy()`: one shared static
-#   flatpolicy   the per-handler `static` as flat data (rc_proto::FlatPolicy: each list
-#                one joined `&str`) instead of `compiled::policy(...)` with `&[..]` slices
-#   default      `derive(Clone, Copy, Debug)`: no `Default`
-#   derives      `derive(Clone, Copy)`: no `Debug`, no `Default`
-#   corsfn       the proposed shape: one non-generic `impl rc_proto::CorsFn` (Send and
-#                IntoResponse as bounds of the trait) instead of the generic `CorsHandler`
-#                impl and `__checks`; the generic code is a blanket impl in rc_proto
-#   staticfn     with corsfn: `rc_proto::CorsFnStatic`, whose `call_with` takes no `self`
-#                (the struct need not be Copy), and no derive at all
+# (token for token at the time of writing: `rustc -Zunpretty=expanded` of the `macro`
+# crate matches it but for whitespace, its `use` line and how a doc comment prints),
+# changed as the words in $2 say:
+#   notahandler  no `impl Handler<NotAHandler, S>`, and no `Clone`, which only it needs:
+#                what makes axum's own `get(h)` an error that names route-cors
+#   policyfn     no inherent `policy()`
+#   policy       `CorsFn::POLICY` is `HandlerPolicy::None`, not the written policy
+#   fullpaths    the trait impls beside the struct with full `::route_cors::__private`
+#                paths, not in a `const _` block that imports the module once as `__rc`
+#   debug        with `impl Debug`, which `#[cors]` writes only when attributes are
+#                stacked below it
 expanded_fn() {
     local i=$1 without=$2 name="h$1"
     local n=${#ARG_TYPES[@]} k
-    local params_in=() typed=() never=()
+    local params_in=()
     for ((k = 0; k < n; k++)); do
         params_in+=("__a$k")
-        typed+=("__a$k: ${ARG_TYPES[$k]}")
-        never+=('::core::panic!("only type-checked, never called")')
     done
-    local joined_in joined_typed joined_never joined_types types_tuple pat_tuple
-    local params args bounds state handler_policy derives
+    local joined_in types_tuple pat_tuple R policy block=1
     joined_in=$(join "${params_in[@]}")
-    joined_typed=$(join "${typed[@]}")
-    joined_never=$(join "${never[@]}")
-    joined_types=$(join "${ARG_TYPES[@]}")
     if [ "$n" -gt 0 ]; then
-        types_tuple="($joined_types,)" pat_tuple="($joined_in,)"
+        types_tuple="($(join "${ARG_TYPES[@]}"),)" pat_tuple="($joined_in,)"
     else
         types_tuple="()" pat_tuple="()"
     fi
+    R=__rc
+    if has "$without" fullpaths; then R=$P block=0; fi
+    policy="$R::HandlerPolicy::Static($R::compiled::CompiledPolicy($WRITTEN))"
+    if has "$without" policy; then policy="$R::HandlerPolicy::None"; fi
 
-    derives='#[derive(Clone, Copy, Debug, Default)]'
-    has "$without" default && derives='#[derive(Clone, Copy, Debug)]'
-    has "$without" derives && derives='#[derive(Clone, Copy)]'
-    has "$without" staticfn && derives=''
     cat <<EOF
 #[doc = ""]
 #[doc = "The \`$name\` handler with its CORS policy. Register it with the route-cors builders (\`route_cors::get($name)\`); call it directly as \`$name.call(...)\`."]
 #[allow(non_camel_case_types)]
-$derives
 struct $name;
 
 impl $name {
@@ -259,138 +232,66 @@ impl $name {
         $(body "$i")
     }
 EOF
-    if has "$without" policy; then
-        handler_policy="$P::HandlerPolicy::Static(&SHARED_POLICY)"
-    elif has "$without" flatpolicy; then
-        # The runtime would turn the flat data into its Policy once, at registration;
-        # the stand-in hands out the shared static.
-        handler_policy="$P::HandlerPolicy::Static($name::policy())"
+    if ! has "$without" policyfn; then
         cat <<EOF
 
     /// The handler's CORS policy, checked at compile time.
-    fn policy() -> &'static $P::Policy {
-        static POLICY: ::rc_proto::FlatPolicy = $FLAT_EXPR;
-        ::rc_proto::from_flat(&POLICY, &SHARED_POLICY)
-    }
-EOF
-    else
-        handler_policy="$P::HandlerPolicy::Static($name::policy())"
-        cat <<EOF
-
-    /// The handler's CORS policy, checked at compile time.
-    fn policy() -> &'static $P::Policy {
-        static POLICY: $P::Policy = $POLICY_EXPR;
-        &POLICY
+    fn policy() -> $P::Policy {
+        $P::compiled::CompiledPolicy($WRITTEN).to_policy()
     }
 EOF
     fi
-    echo "}"
-    echo
+    printf '}\n\n'
 
-    if has "$without" staticfn; then
+    if [ "$block" = 1 ]; then printf 'const _: () = {\n    use %s as __rc;\n\n' "$P"; fi
+    if ! has "$without" notahandler; then
         cat <<EOF
-impl ::rc_proto::CorsFnStatic for $name {
+impl ::core::clone::Clone for $name {
+    fn clone(&self) -> Self {
+        $name
+    }
+}
+
+EOF
+    fi
+    if has "$without" debug; then
+        cat <<EOF
+impl ::core::fmt::Debug for $name {
+    fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+        f.write_str("$name")
+    }
+}
+
+EOF
+    fi
+    cat <<EOF
+impl $R::CorsFn for $name {
     type Args = $types_tuple;
 
-    fn policy() -> $P::HandlerPolicy {
-        $handler_policy
-    }
+    const POLICY: $R::HandlerPolicy = $policy;
 
-    fn call_with($pat_tuple: Self::Args) -> impl ::core::future::Future<Output: $P::axum::response::IntoResponse> + ::core::marker::Send + 'static {
+    fn call_with($pat_tuple: Self::Args) -> impl ::core::future::Future<Output: $R::axum::response::IntoResponse> + ::core::marker::Send + 'static {
         $name.call($joined_in)
     }
 }
 
 EOF
-    elif has "$without" corsfn; then
-        cat <<EOF
-impl ::rc_proto::CorsFn for $name {
-    type Args = $types_tuple;
-
-    fn policy() -> $P::HandlerPolicy {
-        $handler_policy
-    }
-
-    fn call_with(self, $pat_tuple: Self::Args) -> impl ::core::future::Future<Output: $P::axum::response::IntoResponse> + ::core::marker::Send + 'static {
-        self.call($joined_in)
-    }
-}
-
-EOF
-    else
-        if [ "$n" -eq 0 ]; then
-            args='((),)'
-            if has "$without" bounds; then
-                params='' state='()' bounds=''
-            else
-                params='<__S>' state='__S'
-                bounds="where
-    __S: ::core::marker::Send + ::core::marker::Sync + 'static,"
-            fi
-        else
-            args="(__M, $joined_types,)"
-            if has "$without" bounds; then
-                params='<__M>' state='()'
-                bounds="where
-    ${ARG_TYPES[$((n - 1))]}: $P::axum::extract::FromRequest<(), __M>,"
-            else
-                params='<__M, __S>' state='__S'
-                bounds="where"
-                for ((k = 0; k < n - 1; k++)); do
-                    bounds+="
-    ${ARG_TYPES[$k]}: $P::axum::extract::FromRequestParts<__S> + ::core::marker::Send,"
-                done
-                bounds+="
-    ${ARG_TYPES[$((n - 1))]}: $P::axum::extract::FromRequest<__S, __M> + ::core::marker::Send,
-    __S: ::core::marker::Send + ::core::marker::Sync + 'static,"
-            fi
-        fi
-        cat <<EOF
-impl$params $P::CorsHandler<$args, $state> for $name
-$bounds
-{
-    fn policy(&self) -> $P::HandlerPolicy {
-        $handler_policy
-    }
-
-    fn into_handler(self) -> impl $P::axum::handler::Handler<$args, $state> {
-        move |$joined_typed| $name.call($joined_in)
-    }
-}
-
-EOF
-    fi
-
     if ! has "$without" notahandler; then
         cat <<EOF
-impl<__S> $P::axum::handler::Handler<$P::NotAHandler, __S> for $name
+impl<__S> $R::axum::handler::Handler<$R::NotAHandler, __S> for $name
 where
-    __S: $P::RegisterWithRouteCors<$name> + ::core::marker::Send + 'static,
+    __S: $R::RegisterWithRouteCors<$name> + ::core::marker::Send + 'static,
 {
-    type Future = $P::Unreachable;
+    type Future = $R::Unreachable;
 
-    fn call(self, _req: $P::axum::extract::Request, _state: __S) -> Self::Future {
-        $P::Unreachable
+    fn call(self, _: $R::axum::extract::Request, _: __S) -> Self::Future {
+        $R::Unreachable
     }
 }
 
 EOF
     fi
-
-    if ! has "$without" checks && ! has "$without" corsfn; then
-        cat <<EOF
-const _: () = {
-    #[allow(unreachable_code, unused_variables, clippy::diverging_sub_expression)]
-    fn __checks() {
-        fn __assert_send<T: ::core::marker::Send>(_: T) {}
-        fn __assert_into_response<T: $P::axum::response::IntoResponse>() {}
-        __assert_into_response::<$RET>();
-        __assert_send($name.call($joined_never));
-    }
-};
-
-EOF
-    fi
+    if [ "$block" = 1 ]; then printf '};\n\n'; fi
 }
 
 # gen_crate NAME KIND N [WITHOUT]: KIND is
@@ -408,9 +309,6 @@ gen_crate() {
         bare) deps="" ;;
         *) deps="route-cors = { path = \"$RC\" }" ;;
     esac
-    if has "$without" corsfn || has "$without" flatpolicy || has "$without" staticfn; then
-        deps+=$'\n''rc_proto = { path = "../rc_proto" }'
-    fi
     case $kind in noop | syn) deps+=$'\n''rc_attr = { path = "../rc_attr" }' ;; esac
     put "$WS/$name/Cargo.toml" <<EOF
 [package]
@@ -424,7 +322,7 @@ axum = { version = "0.8.9", default-features = false }
 $deps
 EOF
     {
-        echo "// Generated by benches/build-cost/run.sh ($kind, $n handlers${without:+, changed: $without}, shape $SHAPE)."
+        echo "// Generated by benches/build-cost/run.sh ($kind, $n handlers${without:+, changed: $without}, shape $SHAPE$([ "$INFER_STATE" = 1 ] && echo ', state inferred'))."
         if [ -n "$USES" ]; then echo "$USES"; fi
         case $kind in
             macro) echo "use route_cors::cors;" ;;
@@ -436,10 +334,6 @@ EOF
             bare) echo "use axum::routing::get;" ;;
         esac
         echo
-        if [ "$kind" = expanded ] && { has "$without" policy || has "$without" flatpolicy; }; then
-            echo "static SHARED_POLICY: $P::Policy = $POLICY_EXPR;"
-            echo
-        fi
         for ((i = 0; i < n; i++)); do
             case $kind in
                 macro) echo "$ATTR"; plain_fn "$i" ;;
@@ -450,10 +344,19 @@ EOF
             esac
         done
         echo "fn main() {"
-        case $kind in
-            tower | bare) echo "    let mut app: axum::Router = axum::Router::new();" ;;
-            *) echo "    let mut app = route_cors::CorsRouter::new();" ;;
-        esac
+        # Each router's type written where it is made (state `()`), in both
+        # crates; with --infer-state, left to inference until the end.
+        if [ "$INFER_STATE" = 1 ]; then
+            case $kind in
+                tower | bare) echo "    let mut app = axum::Router::new();" ;;
+                *) echo "    let mut app = route_cors::CorsRouter::new();" ;;
+            esac
+        else
+            case $kind in
+                tower | bare) echo "    let mut app: axum::Router = axum::Router::new();" ;;
+                *) echo "    let mut app: route_cors::CorsRouter = route_cors::CorsRouter::new();" ;;
+            esac
+        fi
         for ((i = 0; i < n; i++)); do
             case $kind in
                 tower) printf '    app = app.route(\n        "%s",\n        get(h%s).layer(\n            %s,\n        ),\n    );\n' \
@@ -461,17 +364,12 @@ EOF
                 bare) printf '    app = app.route("%s", get(h%s));\n' "$(route "$i")" "$i" ;;
                 plain | noop | syn) printf '    app = app.route("%s", route_cors::get(route_cors::plain(h%s)));\n' "$(route "$i")" "$i" ;;
                 *)
-                    if has "$without" staticfn; then
-                        printf '    app = app.route("%s", ::rc_proto::get_static(h%s));\n' "$(route "$i")" "$i"
-                    elif has "$without" corsfn; then
-                        printf '    app = app.route("%s", ::rc_proto::get(h%s));\n' "$(route "$i")" "$i"
-                    else
-                        printf '    app = app.route("%s", route_cors::get(h%s));\n' "$(route "$i")" "$i"
-                    fi ;;
+                    printf '    app = app.route("%s", route_cors::get(h%s));\n' "$(route "$i")" "$i" ;;
             esac
         done
         case $kind in
-            tower | bare) echo "    let _ = std::hint::black_box(app);" ;;
+            tower | bare) echo "    let app: axum::Router = app;"
+                          echo "    let _ = std::hint::black_box(app);" ;;
             *) echo "    let app: axum::Router = app.into_router();"
                echo "    let _ = std::hint::black_box(app);" ;;
         esac
@@ -479,178 +377,9 @@ EOF
     } | put "$WS/$name/src/main.rs"
 }
 
-# rc_proto: the generic code the proposed expansion moves out of each handler.
-# In the real thing it would live in route-cors-runtime, as a blanket
-# `impl<H: CorsFn<..>> CorsHandler<..> for H`; here, for the orphan rule, it
-# is a wrapper in a dependency crate, built once and not counted, like the
-# runtime. rc_attr: two attribute macros that cost what any attribute costs.
+# rc_attr: two attribute macros that cost what any attribute costs, built once
+# and not counted, like route-cors itself.
 gen_support() {
-    put "$WS/rc_proto/Cargo.toml" <<EOF
-[package]
-name = "rc_proto"
-version = "0.0.0"
-edition = "2021"
-publish = false
-
-[dependencies]
-axum = { version = "0.8.9", default-features = false }
-route-cors = { path = "$RC" }
-EOF
-    put "$WS/rc_proto/src/lib.rs" <<'EOF'
-//! Generated by benches/build-cost/run.sh: a stand-in for what
-//! route-cors-runtime would hold under the proposed `#[cors]` expansion.
-
-use std::future::Future;
-
-use axum::extract::{FromRequest, FromRequestParts};
-use axum::handler::Handler;
-use axum::response::IntoResponse;
-use route_cors::{CorsHandler, CorsRoute, HandlerPolicy, Policy};
-
-/// What `#[cors]` would implement for each handler: one impl, not generic.
-/// `Send` and `IntoResponse` are bounds of the trait, so that rustc checks
-/// them at the impl, on the tokens the macro spans it with.
-pub trait CorsFn: Copy + Send + Sync + 'static {
-    /// The extractors, as a tuple.
-    type Args;
-    fn policy() -> HandlerPolicy;
-    fn call_with(self, args: Self::Args) -> impl Future<Output: IntoResponse> + Send + 'static;
-}
-
-#[derive(Clone, Copy, Debug)]
-pub struct Wrap<H>(pub H);
-
-impl<H, S> CorsHandler<((),), S> for Wrap<H>
-where
-    H: CorsFn<Args = ()>,
-    S: Send + Sync + 'static,
-{
-    fn policy(&self) -> HandlerPolicy {
-        H::policy()
-    }
-
-    fn into_handler(self) -> impl Handler<((),), S> {
-        let h = self.0;
-        move || h.call_with(())
-    }
-}
-
-macro_rules! arity {
-    ($($ty:ident $a:ident,)* ; $last:ident $l:ident) => {
-        impl<H, S, M, $($ty,)* $last> CorsHandler<(M, $($ty,)* $last,), S> for Wrap<H>
-        where
-            H: CorsFn<Args = ($($ty,)* $last,)>,
-            $( $ty: FromRequestParts<S> + Send, )*
-            $last: FromRequest<S, M> + Send,
-            S: Send + Sync + 'static,
-        {
-            fn policy(&self) -> HandlerPolicy {
-                H::policy()
-            }
-
-            fn into_handler(self) -> impl Handler<(M, $($ty,)* $last,), S> {
-                let h = self.0;
-                move |$($a: $ty,)* $l: $last| h.call_with(($($a,)* $l,))
-            }
-        }
-    };
-}
-
-arity!(; T1 a1);
-arity!(T1 a1, ; T2 a2);
-arity!(T1 a1, T2 a2, ; T3 a3);
-arity!(T1 a1, T2 a2, T3 a3, ; T4 a4);
-
-/// `route_cors::get` for a `CorsFn` handler.
-pub fn get<H, T, S>(handler: H) -> CorsRoute<S>
-where
-    Wrap<H>: CorsHandler<T, S>,
-    T: 'static,
-    S: Clone + Send + Sync + 'static,
-{
-    route_cors::get(Wrap(handler))
-}
-
-/// `CorsFn` without `self`: the handler's struct need not be `Copy`, and
-/// the closure of the blanket impl captures nothing.
-pub trait CorsFnStatic: Sized + 'static {
-    type Args;
-    fn policy() -> HandlerPolicy;
-    fn call_with(args: Self::Args) -> impl Future<Output: IntoResponse> + Send + 'static;
-}
-
-pub struct WrapStatic<H>(pub H);
-
-impl<H, S> CorsHandler<((),), S> for WrapStatic<H>
-where
-    H: CorsFnStatic<Args = ()>,
-    S: Send + Sync + 'static,
-{
-    fn policy(&self) -> HandlerPolicy {
-        H::policy()
-    }
-
-    fn into_handler(self) -> impl Handler<((),), S> {
-        || H::call_with(())
-    }
-}
-
-macro_rules! arity_static {
-    ($($ty:ident $a:ident,)* ; $last:ident $l:ident) => {
-        impl<H, S, M, $($ty,)* $last> CorsHandler<(M, $($ty,)* $last,), S> for WrapStatic<H>
-        where
-            H: CorsFnStatic<Args = ($($ty,)* $last,)>,
-            $( $ty: FromRequestParts<S> + Send, )*
-            $last: FromRequest<S, M> + Send,
-            S: Send + Sync + 'static,
-        {
-            fn policy(&self) -> HandlerPolicy {
-                H::policy()
-            }
-
-            fn into_handler(self) -> impl Handler<(M, $($ty,)* $last,), S> {
-                |$($a: $ty,)* $l: $last| H::call_with(($($a,)* $l,))
-            }
-        }
-    };
-}
-
-arity_static!(; T1 a1);
-arity_static!(T1 a1, ; T2 a2);
-arity_static!(T1 a1, T2 a2, ; T3 a3);
-arity_static!(T1 a1, T2 a2, T3 a3, ; T4 a4);
-
-/// `route_cors::get` for a `CorsFnStatic` handler.
-pub fn get_static<H, T, S>(handler: H) -> CorsRoute<S>
-where
-    WrapStatic<H>: CorsHandler<T, S>,
-    T: 'static,
-    S: Clone + Send + Sync + 'static,
-{
-    route_cors::get(WrapStatic(handler))
-}
-
-/// A compiled policy as flat data: each list one string, joined with spaces.
-/// (What the runtime would turn into its `Policy` once, at registration.)
-#[derive(Clone, Copy, Debug)]
-pub struct FlatPolicy {
-    pub origins: &'static str,
-    pub patterns: &'static str,
-    pub methods: &'static str,
-    pub headers: &'static str,
-    pub allow_headers: &'static str,
-    pub expose_headers: &'static str,
-    pub max_age: &'static str,
-    pub flags: u8,
-}
-
-/// The stand-in's conversion: the measurement only needs the flat static to
-/// be type-checked and evaluated; the policy handed out is a shared one.
-pub fn from_flat(flat: &'static FlatPolicy, policy: &'static Policy) -> &'static Policy {
-    std::hint::black_box(flat);
-    policy
-}
-EOF
     put "$WS/rc_attr/Cargo.toml" <<EOF
 [package]
 name = "rc_attr"
@@ -694,25 +423,18 @@ ITEM_VARIANTS=(
     "syn attr|syn||plain, each handler under an attribute macro that parses \`syn::ItemFn\` and quotes it back"
     "macro|macro||\`#[cors]\`, what users write"
     "expanded|expanded||\`#[cors]\`'s expansion written out: every item"
-    "-checks|expanded|checks|without the \`const _\` with \`__checks\` (IntoResponse, Send)"
-    "-notahandler|expanded|notahandler|without \`impl Handler<NotAHandler, S>\`"
-    "-bounds|expanded|bounds|\`CorsHandler\` impl concrete (state \`()\`), not generic over \`M\`, \`S\`"
-    "-policy|expanded|policy|without the per-handler \`static POLICY\` (one shared static)"
-    "flatpolicy|expanded|flatpolicy|per-handler static as flat data (each list one \`&str\`), not \`compiled::policy(..)\`"
-    "-default|expanded|default|\`derive(Clone, Copy, Debug)\`: no \`Default\`"
-    "-derives|expanded|derives|\`derive(Clone, Copy)\`: no \`Debug\`, no \`Default\`"
-    "-all four|expanded|checks notahandler policy derives|without checks, NotAHandler, static POLICY, Debug and Default"
-    "corsfn|expanded|corsfn|proposed: non-generic \`impl CorsFn\` + blanket impl in the runtime; no \`__checks\`"
-    "proposed|expanded|corsfn flatpolicy default|corsfn + flat static + no \`Default\` (NotAHandler and Debug kept)"
-    "proposed-min|expanded|corsfn flatpolicy derives notahandler|proposed, also without NotAHandler and Debug"
-    "corsfn floor|expanded|corsfn policy derives notahandler|corsfn with no static, NotAHandler, Debug or Default"
-    "staticfn floor|expanded|corsfn staticfn policy notahandler|corsfn floor, \`call_with\` without \`self\`, no derive at all: a struct and two impls"
+    "-notahandler|expanded|notahandler|without \`impl Handler<NotAHandler, S>\` and the \`Clone\` it needs (axum's \`get(h)\` an error naming route-cors)"
+    "-policy fn|expanded|policyfn|without the inherent \`policy()\`"
+    "-policy|expanded|policy|\`CorsFn::POLICY\` \`HandlerPolicy::None\`: without the written policy's literal"
+    "full paths|expanded|fullpaths|the trait impls with full \`::route_cors::__private\` paths, not in a \`const _\` block"
+    "+debug|expanded|debug|with \`impl Debug\` (written when attributes are stacked below \`#[cors]\`)"
+    "floor|expanded|notahandler policyfn policy|the struct, \`call\` and \`impl CorsFn\` alone"
 )
 
 crate_name() { # label n -> crate name
     local s
     s=$(printf '%s' "$1" | tr -c 'a-z0-9' '_' | sed 's/^_*//; s/_*$//; s/__*/_/g')
-    printf 'bc_%s_%s_%s_%s' "$TAG" "$SHAPE" "${s:-x}" "$2"
+    printf 'bc_%s_%s%s_%s_%s' "$TAG" "$SHAPE" "$STATE_TAG" "${s:-x}" "$2"
 }
 
 MEMBERS=()
@@ -737,7 +459,7 @@ finish_ws() {
         echo "# Generated by benches/build-cost/run.sh; route-cors from $RC."
         echo "[workspace]"
         echo "resolver = \"2\""
-        printf 'members = [\n    "rc_proto",\n    "rc_attr",\n'
+        printf 'members = [\n    "rc_attr",\n'
         for d in "$WS"/bc_*/; do
             [ -f "$d/Cargo.toml" ] && printf '    "%s",\n' "$(basename "$d")"
         done
@@ -806,7 +528,7 @@ report() {
         src="$(meta main_src)$(meta item_src)"
     fi
     echo "$(meta date), $(meta cpus) CPUs, $(meta rustc); route-cors from $src;"
-    echo "handlers \`$(meta handler)\`. Load average $(meta load0) at the start, $(meta load1) at the end;"
+    echo "handlers \`$(meta handler)\`, $(meta routers). Load average $(meta load0) at the start, $(meta load1) at the end;"
     echo "measuring took $(meta seconds) s (the warm-up not counted). Raw samples: $RESULTS"
 
     if [ -n "$SIZES" ]; then
@@ -979,6 +701,11 @@ src_name() { # a route-cors directory, as a commit or the working tree
 if [ "$MAIN" = 1 ]; then addmeta main_src "$(src_name "$MAIN_SRC")"; fi
 if [ "$ITEMS" = 1 ]; then addmeta item_src "$(src_name "$ITEM_SRC")"; fi
 addmeta handler "async fn hN($SIG) -> $RET"
+if [ "$INFER_STATE" = 1 ]; then
+    addmeta routers "routers made without their type (state inferred from the end of \`main\`)"
+else
+    addmeta routers "routers made with their type (\`let mut app: axum::Router\`, \`let mut app: route_cors::CorsRouter\`)"
+fi
 
 # Warm-up: the dependencies of every kind of crate, in every profile used,
 # built once through the first crate of that kind.
