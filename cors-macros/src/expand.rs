@@ -163,9 +163,11 @@ pub fn expand(
 
             // Given to axum directly, the handler would lose its policy:
             // this impl makes that an error naming the registration to use.
+            // (`Handler` puts no bound on the state: none is written here,
+            // each would be one more obligation per handler.)
             impl<__S> __rc::axum::handler::Handler<__rc::NotAHandler, __S> for #name
             where
-                __S: __rc::RegisterWithRouteCors<#name> + ::core::marker::Send + 'static,
+                __S: __rc::RegisterWithRouteCors<#name>,
             {
                 type Future = __rc::Unreachable;
 
