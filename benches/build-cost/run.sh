@@ -13,7 +13,7 @@
 #   --reps 3                        samples per crate and command; the median is reported
 #   --items | --no-items            the per-item table (off by default). Its variants are
 #                                   hand-written copies of the expansion as it was at commit
-#                                   e77821a, one item removed at a time; they build against
+#                                   2b7b582, one item removed at a time; they build against
 #                                   that commit's runtime, which the script exports itself
 #                                   (see --item-rev): no worktree needed. (The variants of
 #                                   the expansion before, at 2067dbb: this script at 917a385.)
@@ -30,7 +30,7 @@
 #                                   <repo>/target/build-cost)
 #   --rev REV                       measure route-cors as committed at REV (exported with
 #                                   `git archive`) instead of the working tree
-#   --item-rev REV                  the same for the per-item crates; default e77821a, the
+#   --item-rev REV                  the same for the per-item crates; default 2b7b582, the
 #                                   expansion the hand-written variants copy ("worktree":
 #                                   the working tree)
 #   --report FILE                   print the tables again from a results-*.tsv (also one
@@ -69,7 +69,7 @@ REPORT_ONLY=''
 MAIN_REV=worktree
 # The commit whose `#[cors]` expansion `expanded_fn` below copies: the item
 # variants are measured against route-cors as it was there.
-ITEM_REV=e77821a
+ITEM_REV=2b7b582
 
 while [ $# -gt 0 ]; do
     case $1 in
@@ -280,7 +280,7 @@ EOF
         cat <<EOF
 impl<__S> $R::axum::handler::Handler<$R::NotAHandler, __S> for $name
 where
-    __S: $R::RegisterWithRouteCors<$name> + ::core::marker::Send + 'static,
+    __S: $R::RegisterWithRouteCors<$name>,
 {
     type Future = $R::Unreachable;
 
