@@ -2,7 +2,7 @@
 //! handler. Checked by syntax here; the argument and return types are left
 //! to rustc, with its errors placed on the user's tokens by the expansion.
 
-use proc_macro2::{Delimiter, Group, TokenStream};
+use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
 use quote::{quote, ToTokens};
 use syn::parse::{Parse, ParseStream};
 use syn::{Attribute, FnArg, Item, Signature, Type, Visibility};
@@ -29,19 +29,34 @@ impl Parse for ItemFn {
         let attrs = input.call(Attribute::parse_outer)?;
         let vis = input.parse()?;
         let sig = input.parse()?;
-        let block: Group = input.parse()?;
-        if block.delimiter() != Delimiter::Brace {
-            return Err(syn::Error::new(
-                block.span(),
-                "expected the function's body",
-            ));
-        }
+        let block =
+            body(input.parse()?).ok_or_else(|| input.error("expected the function's body"))?;
         Ok(ItemFn {
             attrs,
             vis,
             sig,
             block,
         })
+    }
+}
+
+/// The body's brace group. A body that came through a `macro_rules!`
+/// fragment (`$body:block`) arrives wrapped in an invisible group: the
+/// brace group inside it is the body.
+fn body(tree: TokenTree) -> Option<Group> {
+    let TokenTree::Group(group) = tree else {
+        return None;
+    };
+    match group.delimiter() {
+        Delimiter::Brace => Some(group),
+        Delimiter::None => {
+            let mut inner = group.stream().into_iter();
+            match (inner.next(), inner.next()) {
+                (Some(only), None) => body(only),
+                _ => None,
+            }
+        }
+        _ => None,
     }
 }
 

@@ -43,3 +43,98 @@ impl CompiledPolicy {
             .expect("#[cors] checked this policy with the same rules while the program compiled")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! What the macro writes builds the policy the builder builds from the
+    //! same values: the written format loses nothing on the way.
+
+    use route_cors_rules::policy::{validate, Spec, Values};
+    use route_cors_rules::written::write;
+
+    use super::CompiledPolicy;
+    use crate::policy::Policy;
+
+    /// The policy built from the text `#[cors]` would write for `spec`.
+    fn from_written(spec: &Spec<'_>) -> Policy {
+        let text = write(&validate(spec).expect("a policy #[cors] accepts"));
+        CompiledPolicy(Box::leak(text.into_boxed_str())).to_policy()
+    }
+
+    fn same(written: Policy, built: Policy) {
+        assert_eq!(format!("{written:?}"), format!("{built:?}"));
+    }
+
+    #[test]
+    fn a_written_list_policy_builds_what_the_builder_builds() {
+        let spec = Spec {
+            origins: Some(Values::List(vec![
+                "https://app.example.com",
+                "https://*.example.com:8443",
+                "http://[::1]:3000",
+            ])),
+            methods: Some(Values::List(vec!["GET", "PURGE"])),
+            headers: Some(Values::List(vec!["Content-Type", "X-Request-Id"])),
+            expose: Some(Values::List(vec!["ETag"])),
+            credentials: true,
+            max_age: Some(0),
+            ..Spec::default()
+        };
+        let built = Policy::builder()
+            .origins([
+                "https://app.example.com",
+                "https://*.example.com:8443",
+                "http://[::1]:3000",
+            ])
+            .methods(["GET", "PURGE"])
+            .headers(["Content-Type", "X-Request-Id"])
+            .expose(["ETag"])
+            .credentials(true)
+            .max_age(0)
+            .build()
+            .unwrap();
+        same(from_written(&spec), built);
+    }
+
+    #[test]
+    fn a_written_wildcard_policy_builds_what_the_builder_builds() {
+        let spec = Spec {
+            origins: Some(Values::Any),
+            methods: Some(Values::Any),
+            headers: Some(Values::Any),
+            expose: Some(Values::Any),
+            max_age: Some(86_400),
+            ..Spec::default()
+        };
+        let built = Policy::builder()
+            .any_origin()
+            .any_method()
+            .any_header()
+            .any_exposed_header()
+            .max_age(86_400)
+            .build()
+            .unwrap();
+        same(from_written(&spec), built);
+    }
+
+    #[test]
+    fn written_flags_and_left_out_keys_build_what_the_builder_builds() {
+        let spec = Spec {
+            origins: Some(Values::List(vec!["http://printer.lan"])),
+            headers: Some(Values::List(vec![])),
+            credentials: true,
+            private_network: true,
+            insecure_origins: true,
+            ..Spec::default()
+        };
+        let built = Policy::builder()
+            .origins(["http://printer.lan"])
+            .headers(Vec::<String>::new())
+            .credentials(true)
+            .private_network(true)
+            .insecure_origins(true)
+            .build()
+            .unwrap();
+        same(from_written(&spec), built);
+    }
+}
