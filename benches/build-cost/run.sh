@@ -156,7 +156,8 @@ join() { # its arguments, joined with ", "
 P='::route_cors::__private'
 ORIGINS='"https://app.example.com", "https://admin.example.com"'
 ATTR="#[cors(origins = [$ORIGINS], methods = [GET], headers = [\"content-type\"], max_age = 600)]"
-# The policy exactly as `#[cors]` writes it: route_cors_rules::written, origins sorted.
+# The policy exactly as `#[cors]` writes it at $ITEM_REV, whose runtime reads it back
+# (route_cors_rules::written; later commits name the keys as users write them, `max_age`).
 WRITTEN='"origins https://admin.example.com https://app.example.com\nmethods GET\nheaders content-type\nmax-age 600"'
 TOWER_LAYER='CorsLayer::new()
                 .allow_origin(AllowOrigin::list([

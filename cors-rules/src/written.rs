@@ -3,9 +3,10 @@
 //! the handler is registered (through the run-time builder, so that there
 //! is one way to make a `Policy`).
 //!
-//! One line per key that was given, `key value value ...`, in a fixed
-//! order; a flag is its key alone. No value holds a space or a line break
-//! (origins, methods and header names cannot; `max-age` is digits), so the
+//! One line per key that was given, `key value value ...`, each key under
+//! the name users write ([`Key::name`]), in the order of [`Key::ALL`]; a
+//! flag is its key alone. No value holds a space or a line break
+//! (origins, methods and header names cannot; `max_age` is digits), so the
 //! format needs no escaping. It has no line for an origin function: only
 //! the run-time builder takes one, and `#[cors]` never writes a policy
 //! without origins. One string literal is what costs the compiler
@@ -27,7 +28,7 @@
 //! let text = write(&validate(&spec).unwrap());
 //! assert_eq!(
 //!     text,
-//!     "origins https://app.example.com\nmethods GET POST\ncredentials\nmax-age 600"
+//!     "origins https://app.example.com\nmethods GET POST\ncredentials\nmax_age 600"
 //! );
 //! let read = Written::read(&text);
 //! assert_eq!(read.origins().collect::<Vec<_>>(), ["https://app.example.com"]);
@@ -36,6 +37,7 @@
 //! assert_eq!(read.max_age, Some(600));
 //! ```
 
+use crate::key::Key;
 use crate::policy::{Methods, Names, Origins, ValidPolicy};
 
 /// A written policy, read back. Lists are their items separated by single
@@ -56,86 +58,81 @@ pub struct Written<'a> {
     pub insecure_origins: bool,
 }
 
-const ORIGINS: &str = "origins";
-const METHODS: &str = "methods";
-const HEADERS: &str = "headers";
-const EXPOSE: &str = "expose";
-const CREDENTIALS: &str = "credentials";
-const MAX_AGE: &str = "max-age";
-const PRIVATE_NETWORK: &str = "private-network";
-const INSECURE_ORIGINS: &str = "insecure-origins";
-
-/// The policy as one string.
+/// The policy as one string: a line for each key given, in the order of
+/// [`Key::ALL`], under the name users write.
 pub fn write(policy: &ValidPolicy) -> String {
-    let mut lines = Vec::new();
-    let origins = match &policy.origins {
-        Origins::Any => "*".to_owned(),
-        Origins::List { exact, patterns } => exact
-            .iter()
-            .cloned()
-            .chain(
-                patterns
-                    .iter()
-                    .map(|p| format!("{}*{}", p.prefix, p.suffix)),
-            )
-            .collect::<Vec<_>>()
-            .join(" "),
-    };
-    lines.push(line(ORIGINS, &origins));
-    match &policy.methods {
-        Methods::Routed => {}
-        Methods::Any => lines.push(line(METHODS, "*")),
-        Methods::List(list) => lines.push(line(METHODS, &list.join(" "))),
-    }
-    for (key, names) in [(HEADERS, &policy.headers), (EXPOSE, &policy.expose)] {
-        match names {
-            Names::Any => lines.push(line(key, "*")),
-            Names::List(list) if list.is_empty() => {}
-            Names::List(list) => lines.push(line(key, &list.join(" "))),
-        }
-    }
-    for (key, on) in [
-        (CREDENTIALS, policy.credentials),
-        (PRIVATE_NETWORK, policy.private_network),
-        (INSECURE_ORIGINS, policy.insecure_origins),
-    ] {
-        if on {
-            lines.push(key.to_owned());
-        }
-    }
-    if let Some(age) = policy.max_age {
-        lines.push(line(MAX_AGE, &age.to_string()));
-    }
+    let lines: Vec<String> = Key::ALL
+        .into_iter()
+        .filter_map(|key| {
+            let value = value(policy, key)?;
+            Some(if value.is_empty() {
+                key.name().to_owned()
+            } else {
+                format!("{} {value}", key.name())
+            })
+        })
+        .collect();
     lines.join("\n")
 }
 
-fn line(key: &str, value: &str) -> String {
-    if value.is_empty() {
-        key.to_owned()
-    } else {
-        format!("{key} {value}")
+/// A key's value as written, its items separated by spaces; `None` for a
+/// key left out, and empty for a flag given.
+fn value(policy: &ValidPolicy, key: Key) -> Option<String> {
+    let names = |names: &Names| match names {
+        Names::Any => Some("*".to_owned()),
+        Names::List(items) if items.is_empty() => None,
+        Names::List(items) => Some(items.join(" ")),
+    };
+    let flag = |on: bool| on.then(String::new);
+    match key {
+        Key::Origins => Some(match &policy.origins {
+            Origins::Any => "*".to_owned(),
+            Origins::List { exact, patterns } => exact
+                .iter()
+                .cloned()
+                .chain(
+                    patterns
+                        .iter()
+                        .map(|p| format!("{}*{}", p.prefix, p.suffix)),
+                )
+                .collect::<Vec<_>>()
+                .join(" "),
+        }),
+        Key::Methods => match &policy.methods {
+            Methods::Routed => None,
+            Methods::Any => Some("*".to_owned()),
+            Methods::List(items) => Some(items.join(" ")),
+        },
+        Key::Headers => names(&policy.headers),
+        Key::Expose => names(&policy.expose),
+        Key::Credentials => flag(policy.credentials),
+        Key::MaxAge => policy.max_age.map(|age| age.to_string()),
+        Key::PrivateNetwork => flag(policy.private_network),
+        Key::InsecureOrigins => flag(policy.insecure_origins),
     }
 }
 
 impl<'a> Written<'a> {
     /// Reads what [`write`] wrote. Lines it does not know are skipped, and a
-    /// `max-age` that is not a number is left out: the text comes from
+    /// `max_age` that is not a number is left out: the text comes from
     /// [`write`], and whatever is built from it is checked again by the
     /// run-time builder.
     pub fn read(text: &'a str) -> Written<'a> {
         let mut written = Written::default();
         for line in text.split('\n') {
-            let (key, value) = line.split_once(' ').unwrap_or((line, ""));
+            let (name, value) = line.split_once(' ').unwrap_or((line, ""));
+            let Some(key) = Key::from_name(name) else {
+                continue;
+            };
             match key {
-                ORIGINS => written.origins = value,
-                METHODS => written.methods = Some(value),
-                HEADERS => written.headers = Some(value),
-                EXPOSE => written.expose = Some(value),
-                CREDENTIALS => written.credentials = true,
-                PRIVATE_NETWORK => written.private_network = true,
-                INSECURE_ORIGINS => written.insecure_origins = true,
-                MAX_AGE => written.max_age = value.parse().ok(),
-                _ => {}
+                Key::Origins => written.origins = value,
+                Key::Methods => written.methods = Some(value),
+                Key::Headers => written.headers = Some(value),
+                Key::Expose => written.expose = Some(value),
+                Key::Credentials => written.credentials = true,
+                Key::MaxAge => written.max_age = value.parse().ok(),
+                Key::PrivateNetwork => written.private_network = true,
+                Key::InsecureOrigins => written.insecure_origins = true,
             }
         }
         written

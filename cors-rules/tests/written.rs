@@ -32,8 +32,8 @@ fn a_policy_with_every_key_reads_back_whole() {
          headers content-type x-request-id\n\
          expose etag\n\
          credentials\n\
-         private-network\n\
-         max-age 600"
+         max_age 600\n\
+         private_network"
     );
     let read = Written::read(&text);
     assert_eq!(
@@ -97,7 +97,7 @@ fn empty_lists_and_an_origin_function_alone_write_no_items() {
         ..Spec::default()
     };
     let text = written(&spec);
-    assert_eq!(text, "origins\ninsecure-origins");
+    assert_eq!(text, "origins\ninsecure_origins");
     let read = Written::read(&text);
     assert_eq!(read.origins().count(), 0);
     assert_eq!(read.headers, None);
