@@ -13,19 +13,7 @@ use std::time::{Duration, Instant};
 use axum::body::Body;
 use client::{send, send_raw, Answer};
 use http::{Request, StatusCode};
-use server::ConformanceServer;
-
-const APP: &str = "http://app.localhost:8001";
-const ADMIN: &str = "http://admin.localhost:8001";
-const GLOBAL: &str = "http://global.localhost:8001";
-const EVIL: &str = "http://evil.localhost:8001";
-const PREFLIGHT_VARY: &str = "origin, access-control-request-method, access-control-request-headers, access-control-request-private-network";
-/// The credentials `/secure`'s authentication wants.
-const TOKEN: &str = "Bearer let-me-in";
-
-fn start() -> ConformanceServer {
-    ConformanceServer::start(Duration::from_secs(30)).unwrap_or_else(|e| panic!("{e}"))
-}
+use server::{start, ConformanceServer, ADMIN, APP, EVIL, GLOBAL, PREFLIGHT_VARY, TOKEN};
 
 fn preflight(
     server: &ConformanceServer,
@@ -1013,10 +1001,7 @@ async fn partner_gets_the_built_in_partner_policy_without_cors_config() {
             .as_deref(),
         Some("http://admin.localhost:8001")
     );
-    assert_eq!(
-        partner_grant(&server, "http://app.localhost:8001").await,
-        None
-    );
+    assert_eq!(partner_grant(&server, APP).await, None);
     assert_eq!(
         partner_grant(&server, "http://global.localhost:8001").await,
         None
@@ -1029,11 +1014,9 @@ async fn partner_gets_the_built_in_partner_policy_without_cors_config() {
     res.assert_cors(&[
         ("access-control-allow-origin", "http://admin.localhost:8001"),
         ("access-control-allow-methods", "GET"),
-        ("vary", PREFLIGHT_VARY_LINE),
+        ("vary", PREFLIGHT_VARY),
     ]);
 }
-
-const PREFLIGHT_VARY_LINE: &str = "origin, access-control-request-method, access-control-request-headers, access-control-request-private-network";
 
 #[tokio::test]
 async fn sighup_reloads_default_and_partner_together_and_refuses_an_invalid_file() {
@@ -1046,12 +1029,7 @@ async fn sighup_reloads_default_and_partner_together_and_refuses_an_invalid_file
         &[("CORS_CONFIG", config.path())],
     )
     .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(
-        partner_grant(&server, "http://app.localhost:8001")
-            .await
-            .as_deref(),
-        Some("http://app.localhost:8001")
-    );
+    assert_eq!(partner_grant(&server, APP).await.as_deref(), Some(APP));
     // The default the file leaves out is the built-in one.
     let res = send(actual(
         &server,
@@ -1080,21 +1058,9 @@ async fn sighup_reloads_default_and_partner_together_and_refuses_an_invalid_file
             .as_deref(),
         Some("http://admin.localhost:8001")
     );
-    assert_eq!(
-        partner_grant(&server, "http://app.localhost:8001").await,
-        None
-    );
-    let res = send(actual(
-        &server,
-        "GET",
-        "/plain",
-        "http://app.localhost:8001",
-    ))
-    .await;
-    assert_eq!(
-        res.headers["access-control-allow-origin"],
-        "http://app.localhost:8001"
-    );
+    assert_eq!(partner_grant(&server, APP).await, None);
+    let res = send(actual(&server, "GET", "/plain", APP)).await;
+    assert_eq!(res.headers["access-control-allow-origin"], APP);
     let res = send(actual(
         &server,
         "GET",
@@ -1104,17 +1070,8 @@ async fn sighup_reloads_default_and_partner_together_and_refuses_an_invalid_file
     .await;
     assert_absent(&res, "access-control-allow-origin");
     // Routes with their own policy did not change.
-    let res = send(actual(
-        &server,
-        "GET",
-        "/users",
-        "http://app.localhost:8001",
-    ))
-    .await;
-    assert_eq!(
-        res.headers["access-control-allow-origin"],
-        "http://app.localhost:8001"
-    );
+    let res = send(actual(&server, "GET", "/users", APP)).await;
+    assert_eq!(res.headers["access-control-allow-origin"], APP);
 
     config.write(r#"{"partner": {"origins": ["http://evil.localhost:8001/"], "max_age": 100000}}"#);
     server.hang_up();

@@ -18,21 +18,11 @@ use std::time::Duration;
 use axum::body::Body;
 use client::send;
 use http::Request;
-use server::ConformanceServer;
+use server::{start, ConformanceServer, ADMIN, APP, EVIL, GLOBAL, PREFLIGHT_VARY, TOKEN};
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 
-const APP: &str = "http://app.localhost:8001";
-const ADMIN: &str = "http://admin.localhost:8001";
-const GLOBAL: &str = "http://global.localhost:8001";
-const EVIL: &str = "http://evil.localhost:8001";
-const PREFLIGHT_VARY: &str = "origin, access-control-request-method, access-control-request-headers, access-control-request-private-network";
-const TOKEN: &str = "Bearer let-me-in";
 const MIB: usize = 1 << 20;
-
-fn start() -> ConformanceServer {
-    ConformanceServer::start(Duration::from_secs(30)).unwrap_or_else(|e| panic!("{e}"))
-}
 
 /// One response read off a connection.
 #[derive(Debug)]

@@ -6,14 +6,8 @@
 mod server;
 
 use std::process::Command;
-use std::time::Duration;
 
-use server::{example_binary, ConformanceServer};
-
-const APP: &str = "http://app.localhost:8001";
-const ADMIN: &str = "http://admin.localhost:8001";
-const GLOBAL: &str = "http://global.localhost:8001";
-const EVIL: &str = "http://evil.localhost:8001";
+use server::{example_binary, start, ConformanceServer, ADMIN, APP, EVIL, GLOBAL};
 
 /// What the probe printed and its exit status (0: the page gets the answer).
 fn probe(server: &ConformanceServer, browser: &str, path: &str, args: &[&str]) -> (bool, String) {
@@ -37,8 +31,7 @@ fn probe(server: &ConformanceServer, browser: &str, path: &str, args: &[&str]) -
 
 #[test]
 fn the_probe_judges_every_browser_scenario_as_both_browsers_did() {
-    let server =
-        ConformanceServer::start(Duration::from_secs(30)).unwrap_or_else(|e| panic!("{e}"));
+    let server = start();
     // (path, arguments, allowed, what the verdict line says)
     let scenarios: &[(&str, &[&str], bool, &str)] = &[
         (

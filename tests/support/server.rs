@@ -54,6 +54,22 @@ pub fn example_binary(name: &str) -> Result<PathBuf, String> {
     }
 }
 
+/// The origins of CONFORMANCE.md's policies: `/users`' own, the admin
+/// routes', the global default's, and one that no policy allows.
+pub const APP: &str = "http://app.localhost:8001";
+pub const ADMIN: &str = "http://admin.localhost:8001";
+pub const GLOBAL: &str = "http://global.localhost:8001";
+pub const EVIL: &str = "http://evil.localhost:8001";
+/// The credentials `/secure`'s authentication wants.
+pub const TOKEN: &str = "Bearer let-me-in";
+/// The `Vary` line of every preflight answer.
+pub const PREFLIGHT_VARY: &str = "origin, access-control-request-method, access-control-request-headers, access-control-request-private-network";
+
+/// The conformance server with the default timeout of the socket tests.
+pub fn start() -> ConformanceServer {
+    ConformanceServer::start(Duration::from_secs(30)).unwrap_or_else(|e| panic!("{e}"))
+}
+
 /// The conformance server, running as a child process until dropped.
 pub struct ConformanceServer {
     child: Child,
