@@ -175,6 +175,14 @@ async fn exchange(addr: &str, raw: &[u8]) -> Option<Raw> {
         .expect("the server answered, or closed, within 10 s")
 }
 
+/// One request without a body, `Connection: close`, on a new connection:
+/// its answer.
+async fn ask(addr: &str, method: &str, path: &str, headers: &[(&str, &[u8])]) -> Raw {
+    exchange(addr, &raw_request(method, path, headers, b"", false))
+        .await
+        .expect("an answer")
+}
+
 /// `GET /users` from the app's origin, through hyper's client: the server
 /// is up and still grants what it should.
 async fn assert_alive(server: &ConformanceServer) {
@@ -371,36 +379,26 @@ async fn large_values_under_hyper_limits_reach_route_cors_and_get_no_grant() {
     let big = 300 * 1024;
     let addr = server.addr();
     let long_origin = format!("{APP}{}", "a".repeat(big));
-    let answer = exchange(
+    let answer = ask(
         &addr,
-        &raw_request(
-            "GET",
-            "/users",
-            &[("Origin", long_origin.as_bytes())],
-            b"",
-            false,
-        ),
+        "GET",
+        "/users",
+        &[("Origin", long_origin.as_bytes())],
     )
-    .await
-    .expect("an answer");
+    .await;
     judge(
         &answer,
         &expect(200, &[("vary", "origin")], Some("users")),
         "a 300 KiB Origin",
     )
     .unwrap();
-    let answer = exchange(
+    let answer = ask(
         &addr,
-        &raw_request(
-            "GET",
-            "/public",
-            &[("Origin", long_origin.as_bytes())],
-            b"",
-            false,
-        ),
+        "GET",
+        "/public",
+        &[("Origin", long_origin.as_bytes())],
     )
-    .await
-    .expect("an answer");
+    .await;
     judge(
         &answer,
         &expect(200, &[("vary", "origin")], Some("public")),
@@ -409,22 +407,17 @@ async fn large_values_under_hyper_limits_reach_route_cors_and_get_no_grant() {
     .unwrap();
 
     let list = "x-a,".repeat(big / 4);
-    let answer = exchange(
+    let answer = ask(
         &addr,
-        &raw_request(
-            "OPTIONS",
-            "/any-headers",
-            &[
-                ("Origin", APP.as_bytes()),
-                ("Access-Control-Request-Method", b"GET"),
-                ("Access-Control-Request-Headers", list.as_bytes()),
-            ],
-            b"",
-            false,
-        ),
+        "OPTIONS",
+        "/any-headers",
+        &[
+            ("Origin", APP.as_bytes()),
+            ("Access-Control-Request-Method", b"GET"),
+            ("Access-Control-Request-Headers", list.as_bytes()),
+        ],
     )
-    .await
-    .expect("an answer");
+    .await;
     judge(
         &answer,
         &expect(
@@ -437,21 +430,16 @@ async fn large_values_under_hyper_limits_reach_route_cors_and_get_no_grant() {
     .unwrap();
 
     let method = "G".repeat(big);
-    let answer = exchange(
+    let answer = ask(
         &addr,
-        &raw_request(
-            "OPTIONS",
-            "/users",
-            &[
-                ("Origin", GLOBAL.as_bytes()),
-                ("Access-Control-Request-Method", method.as_bytes()),
-            ],
-            b"",
-            false,
-        ),
+        "OPTIONS",
+        "/users",
+        &[
+            ("Origin", GLOBAL.as_bytes()),
+            ("Access-Control-Request-Method", method.as_bytes()),
+        ],
     )
-    .await
-    .expect("an answer");
+    .await;
     // A 300 KiB token matches no handler: the global default refuses it,
     // saying nothing of its policy, and not repeating the token.
     assert_eq!(answer.status, 403, "{}", answer.summary());
@@ -540,9 +528,7 @@ async fn many_lines_under_hyper_limits_are_judged_line_by_line() {
     let addr = server.addr();
     // 90 Origin lines, each allowed: several Origin lines are never one.
     let mut headers: Vec<(&str, &[u8])> = vec![("Origin", APP.as_bytes()); 90];
-    let answer = exchange(&addr, &raw_request("GET", "/users", &headers, b"", false))
-        .await
-        .expect("an answer");
+    let answer = ask(&addr, "GET", "/users", &headers).await;
     judge(
         &answer,
         &expect(200, &[("vary", "origin")], Some("users")),
@@ -550,12 +536,7 @@ async fn many_lines_under_hyper_limits_are_judged_line_by_line() {
     )
     .unwrap();
     headers.push(("Access-Control-Request-Method", b"GET"));
-    let answer = exchange(
-        &addr,
-        &raw_request("OPTIONS", "/users", &headers, b"", false),
-    )
-    .await
-    .expect("an answer");
+    let answer = ask(&addr, "OPTIONS", "/users", &headers).await;
     judge(
         &answer,
         &expect(
@@ -572,12 +553,7 @@ async fn many_lines_under_hyper_limits_are_judged_line_by_line() {
     headers.push(("Access-Control-Request-Headers", b"x-c"));
     headers.push(("Origin", APP.as_bytes()));
     headers.push(("Access-Control-Request-Method", b"GET"));
-    let answer = exchange(
-        &addr,
-        &raw_request("OPTIONS", "/any-headers", &headers, b"", false),
-    )
-    .await
-    .expect("an answer");
+    let answer = ask(&addr, "OPTIONS", "/any-headers", &headers).await;
     judge(
         &answer,
         &expect(
@@ -600,12 +576,7 @@ async fn many_lines_under_hyper_limits_are_judged_line_by_line() {
     headers.push(("Access-Control-Request-Headers", b"x-nope"));
     headers.push(("Origin", ADMIN.as_bytes()));
     headers.push(("Access-Control-Request-Method", b"POST"));
-    let answer = exchange(
-        &addr,
-        &raw_request("OPTIONS", "/users", &headers, b"", false),
-    )
-    .await
-    .expect("an answer");
+    let answer = ask(&addr, "OPTIONS", "/users", &headers).await;
     judge(
         &answer,
         &expect(
