@@ -80,11 +80,24 @@ pub fn suggest(unknown: &str, extra: &[&'static str]) -> Option<&'static str> {
     if let Some((_, key)) = ALIASES.iter().find(|(alias, _)| *alias == normalized) {
         return Some(key.name());
     }
-    Key::ALL
-        .iter()
-        .map(|k| k.name())
-        .chain(extra.iter().copied())
-        .map(|name| (edit_distance(&normalized, name), name))
+    closest(
+        &normalized,
+        Key::ALL
+            .iter()
+            .map(|k| k.name())
+            .chain(extra.iter().copied()),
+    )
+}
+
+/// The candidate nearest to `unknown`, at most two edits away (and fewer
+/// than its own length): a key, or a policy name a route uses.
+pub fn closest<'a>(
+    unknown: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|name| (edit_distance(unknown, name), name))
         .filter(|&(d, name)| d <= 2 && d < name.len())
         .min_by_key(|&(d, _)| d)
         .map(|(_, name)| name)

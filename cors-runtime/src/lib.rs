@@ -7,6 +7,7 @@
 
 mod actual;
 mod build;
+mod decide;
 mod handler;
 mod policies;
 mod policy;
@@ -15,7 +16,7 @@ mod request;
 mod route;
 mod router;
 mod service;
-mod table;
+mod strip_prefix;
 mod vary;
 
 #[cfg(feature = "serde")]
@@ -27,7 +28,7 @@ pub use policies::{Policies, PoliciesError, PolicySet, Problem};
 pub use policy::Policy;
 pub use request::{is_preflight, MAX_REQUEST_HEADERS_LEN};
 pub use route::{any, delete, get, head, on, options, patch, post, put, CorsRoute};
-pub use router::CorsRouter;
+pub use router::{CorsRouter, NeedsState, StateProvided};
 pub use service::{CorsFuture, CorsService, IntoMakeService};
 
 #[cfg(feature = "serde")]

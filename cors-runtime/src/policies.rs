@@ -216,6 +216,9 @@ pub enum Problem {
     Name { name: String, violation: Violation },
     /// Routes refer to a policy that is not defined.
     Missing { name: String, routes: Vec<String> },
+    /// A router has a default from `default_policy` and another in the set
+    /// given to `policies`: only one can decide.
+    TwoDefaults,
     /// The configuration could not be read.
     Unreadable { message: String },
 }
@@ -274,6 +277,10 @@ impl fmt::Display for Problem {
                 f,
                 "no policy named `{name}`, which {} refers to with #[cors(policy = \"{name}\")]",
                 routes.join(", ")
+            ),
+            Problem::TwoDefaults => f.write_str(
+                "two default policies: one from `default_policy(..)` and the `default` of the \
+                 set given to `policies(..)`; keep one of them",
             ),
             Problem::Unreadable { message } => f.write_str(message),
         }

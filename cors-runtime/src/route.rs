@@ -2,13 +2,18 @@
 //! (`get(a).post(b)`) and record each method's policy beside the axum
 //! `MethodRouter` they build.
 
+use std::convert::Infallible;
 use std::fmt;
 
-use axum::routing::{MethodFilter, MethodRouter};
+use axum::extract::Request;
+use axum::response::IntoResponse;
+use axum::routing::{MethodFilter, MethodRouter, Route};
 use http::Method;
+use tower_layer::Layer;
+use tower_service::Service;
 
+use crate::decide::{RoutePolicy, Routed};
 use crate::handler::CorsHandler;
-use crate::table::RoutePolicy;
 
 /// The handlers of one path with their policies, for
 /// [`CorsRouter::route`](crate::CorsRouter::route). Start one with [`get`],
@@ -35,9 +40,8 @@ use crate::table::RoutePolicy;
 pub struct CorsRoute<S = ()> {
     pub(crate) router: MethodRouter<S>,
     /// Each method registered through the builders, with its handler's
-    /// policy; `None` stands for every method no other handler of the path
-    /// is routed for (`any`).
-    pub(crate) methods: Vec<(Option<Method>, RoutePolicy)>,
+    /// policy.
+    pub(crate) methods: Vec<(Routed, RoutePolicy)>,
 }
 
 macro_rules! method_fns {
@@ -93,7 +97,7 @@ where
     let policy = RoutePolicy::from(handler.policy());
     CorsRoute {
         router: axum::routing::any(handler.into_handler()),
-        methods: vec![(None, policy)],
+        methods: vec![(Routed::AnyOther, policy)],
     }
 }
 
@@ -136,7 +140,7 @@ where
         self.router = self.router.on(filter, handler.into_handler());
         for (one, method) in FILTERABLE {
             if filter.or(one) == filter {
-                self.methods.push((Some(method), policy.clone()));
+                self.methods.push((Routed::Method(method), policy.clone()));
             }
         }
         self
@@ -151,8 +155,42 @@ where
     {
         let policy = RoutePolicy::from(handler.policy());
         self.router = self.router.fallback(handler.into_handler());
-        self.methods.retain(|(method, _)| method.is_some());
-        self.methods.push((None, policy));
+        self.methods
+            .retain(|(routed, _)| *routed != Routed::AnyOther);
+        self.methods.push((Routed::AnyOther, policy));
+        self
+    }
+
+    /// Applies a layer to the handlers added so far and to the path's
+    /// method fallback (the `405` for a method none of them serves), as
+    /// [`MethodRouter::layer`]. It sits inside CORS: it never sees a
+    /// preflight, and whatever it answers gets the route's policy.
+    pub fn layer<L>(mut self, layer: L) -> Self
+    where
+        L: Layer<Route> + Clone + Send + Sync + 'static,
+        L::Service: Service<Request> + Clone + Send + Sync + 'static,
+        <L::Service as Service<Request>>::Response: IntoResponse + 'static,
+        <L::Service as Service<Request>>::Error: Into<Infallible> + 'static,
+        <L::Service as Service<Request>>::Future: Send + 'static,
+    {
+        self.router = self.router.layer(layer);
+        self
+    }
+
+    /// Applies a layer to the handlers added so far, not to the method
+    /// fallback, as [`MethodRouter::route_layer`]: authentication on a
+    /// path's `POST` while its `GET` stays public,
+    /// `route_cors::post(create).route_layer(auth).get(list)`. It sits
+    /// inside CORS.
+    #[track_caller]
+    pub fn route_layer<L>(mut self, layer: L) -> Self
+    where
+        L: Layer<Route> + Clone + Send + Sync + 'static,
+        L::Service: Service<Request, Error = Infallible> + Clone + Send + Sync + 'static,
+        <L::Service as Service<Request>>::Response: IntoResponse + 'static,
+        <L::Service as Service<Request>>::Future: Send + 'static,
+    {
+        self.router = self.router.route_layer(layer);
         self
     }
 }
@@ -173,12 +211,7 @@ impl<S> fmt::Debug for CorsRoute<S> {
         let methods: Vec<(&str, bool)> = self
             .methods
             .iter()
-            .map(|(method, policy)| {
-                (
-                    method.as_ref().map_or("*", Method::as_str),
-                    policy.is_some(),
-                )
-            })
+            .map(|(routed, policy)| (routed.name(), policy.is_some()))
             .collect();
         f.debug_struct("CorsRoute")
             .field("methods_with_policy", &methods)

@@ -1,27 +1,29 @@
-//! Registration: a wrapper of axum's `Router` that reads like it and
-//! collects every route's per-method policies by full path, through `nest`
-//! and `merge`, then hands back a plain `Router` with CORS outermost.
+//! Registration: a wrapper of axum's `Router` that reads like it and keeps
+//! every route's per-method policies beside the route's own `MethodRouter`,
+//! through `nest` and `merge`, then builds a plain `Router` in which each
+//! path's service decides CORS before anything of the app runs.
 
 use std::convert::Infallible;
 use std::fmt;
+use std::marker::PhantomData;
+use std::ops::Deref;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 
 use axum::extract::Request;
 use axum::response::IntoResponse;
-use axum::routing::Route;
+use axum::routing::{MethodRouter, Route};
 use axum::Router;
-use http::Method;
 use tower_layer::Layer;
 use tower_service::Service;
 
+use crate::decide::{Decider, DefaultSource, Judge, RoutePolicy, Routed, Sources, WithoutDefault};
 use crate::handler::CorsHandler;
-use crate::policies::{Policies, PoliciesError, PolicySet, Problem};
+use crate::policies::{Policies, PoliciesError, Problem};
 use crate::policy::Policy;
 use crate::route::CorsRoute;
-use crate::service::CorsService;
-use crate::table::{
-    FallbackEntry, MethodEntry, PathEntry, RoutePolicy, Source, Table, FALLBACK_TAIL,
-};
+use crate::service::{CorsService, Decide, DecideLayer};
+use crate::strip_prefix::StripPrefixLayer;
 
 /// An axum [`Router`] that knows each route's CORS policy.
 ///
@@ -62,20 +64,64 @@ use crate::table::{
 ///   [`route_layer`](CorsRouter::route_layer) sit inside CORS: whatever
 ///   their middleware answers gets the route's policy, and they never see a
 ///   preflight that route-cors answers.
-/// - Layers added to the returned `Router` sit outside CORS and see every
-///   request, preflights included: the place for tracing, metrics, request
-///   ids and rate limits.
+/// - What is added to the returned `Router` (layers, routes, a fallback,
+///   merged or nested routers) sits outside CORS: the place for tracing,
+///   metrics, request ids and rate limits, which should see every request,
+///   preflights included. Every route registered here keeps its policy
+///   whatever is called on that `Router` afterwards.
 #[must_use = "hand it to axum with `into_router`"]
 pub struct CorsRouter<S = ()> {
-    router: Router<S>,
-    paths: Vec<PathEntry>,
-    fallbacks: Vec<FallbackEntry>,
-    policies: Option<Policies>,
+    /// In registration order, which `describe()` follows.
+    items: Vec<Item<S>>,
+    fallback: Option<Fallback<S>>,
+    /// axum's `404` for paths that match no route, with the layers added.
+    unmatched: Router<S>,
+    /// The run-time policies set on this router.
+    sources: Sources,
     debug_mode: bool,
+    /// The app, once built for `axum::serve(listener, router)`.
+    served: Option<Router>,
 }
 
-/// axum's names for the paths a nested service and a fallback cover.
-const NEST_TAIL: &str = "{*__private__axum_nest_tail_param}";
+enum Item<S> {
+    /// A path route-cors knows, with its handlers.
+    Path(PathEntry<S>),
+    /// A router nested under a prefix.
+    Nested(String, CorsRouter<S>),
+    /// A plain axum router (or a nested service): route-cors cannot see
+    /// its paths or methods, so the default decides them all.
+    Plain {
+        router: Router<S>,
+        /// What `describe()` calls it.
+        label: String,
+        sources: Sources,
+    },
+}
+
+/// One path as registered.
+struct PathEntry<S> {
+    path: String,
+    router: MethodRouter<S>,
+    /// The methods registered through route-cors's builders.
+    methods: Vec<MethodEntry>,
+    /// What decides the methods the path does not route: the sources of the
+    /// router that registered it, or the enclosing ones where routers that
+    /// share the path disagree.
+    sources: Sources,
+}
+
+#[derive(Clone, Debug)]
+struct MethodEntry {
+    routed: Routed,
+    policy: RoutePolicy,
+    sources: Sources,
+}
+
+struct Fallback<S> {
+    router: MethodRouter<S>,
+    policy: RoutePolicy,
+    sources: Sources,
+}
 
 impl<S> CorsRouter<S>
 where
@@ -84,11 +130,12 @@ where
     /// An empty router.
     pub fn new() -> Self {
         CorsRouter {
-            router: Router::new(),
-            paths: Vec::new(),
-            fallbacks: Vec::new(),
-            policies: None,
+            items: Vec::new(),
+            fallback: None,
+            unmatched: Router::new(),
+            sources: Sources::default(),
             debug_mode: false,
+            served: None,
         }
     }
 
@@ -97,97 +144,117 @@ where
     /// `MethodRouter`, whose methods have no policy of their own.
     ///
     /// Panics where axum's `route` panics (an invalid path, a method routed
-    /// twice).
+    /// twice), here or when the app is built.
+    #[track_caller]
     pub fn route(mut self, path: &str, route: impl Into<CorsRoute<S>>) -> Self {
         let route = route.into();
-        self.router = self.router.route(path, route.router);
+        assert!(
+            path.starts_with('/'),
+            "Paths must start with a `/`. Use \"/\" for root routes"
+        );
         let methods = route
             .methods
             .into_iter()
-            .map(|(method, policy)| MethodEntry {
-                method,
+            .map(|(routed, policy)| MethodEntry {
+                routed,
                 policy,
-                source: None,
+                sources: Sources::default(),
             })
             .collect();
         self.add_path(PathEntry {
             path: path.to_owned(),
+            router: route.router,
             methods,
-            source: None,
+            sources: Sources::default(),
         });
         self
     }
 
-    /// Nests another `CorsRouter` under `path`, as [`Router::nest`]: its
-    /// routes keep their policies under their full paths, and its fallback,
-    /// if it has one, covers the paths under `path` that match no route.
-    pub fn nest(mut self, path: &str, router: CorsRouter<S>) -> Self {
-        let CorsRouter {
-            router: inner,
-            paths,
-            fallbacks,
-            policies,
-            debug_mode: _,
-        } = router;
-        self.router = self.router.nest(path, inner);
-        for mut entry in inherit(paths, policies.as_ref()) {
-            entry.path = nested_path(path, &entry.path);
-            self.add_path(entry);
-        }
-        for mut fallback in fallbacks {
-            fallback.path = nested_path(path, &fallback.path);
-            fallback.source = fallback.source.or_else(|| policies.clone());
-            self.fallbacks.push(fallback);
-        }
+    /// Nests a router under `path`, as [`Router::nest`]: another
+    /// `CorsRouter`, whose routes keep their policies under their full
+    /// paths and whose fallback, if it has one, covers the paths under
+    /// `path` that match no route; or a plain axum `Router`, whose routes
+    /// the default decides.
+    #[track_caller]
+    pub fn nest(mut self, path: &str, router: impl Into<CorsRouter<S>>) -> Self {
+        assert!(
+            !path.is_empty() && path != "/",
+            "Nesting at the root is no longer supported. Use merge instead."
+        );
+        self.items
+            .push(Item::Nested(path.to_owned(), router.into()));
         self
     }
 
     /// Nests a service under `path`, as [`Router::nest_service`]: a plain
     /// axum `Router` (after `with_state`), `ServeDir`, ... Its paths have no
     /// policy of their own, so the default decides them.
+    #[track_caller]
     pub fn nest_service<T>(mut self, path: &str, service: T) -> Self
     where
         T: Service<Request, Error = Infallible> + Clone + Send + Sync + 'static,
         T::Response: IntoResponse,
         T::Future: Send + 'static,
     {
-        self.router = self.router.nest_service(path, service);
-        // The paths axum registers for it.
-        let mut covered = vec![path.to_owned()];
-        if path.ends_with('/') {
-            covered.push(format!("{path}{NEST_TAIL}"));
-        } else {
-            covered.push(format!("{path}/{NEST_TAIL}"));
-            covered.push(format!("{path}/"));
-        }
-        for path in covered {
-            self.add_path(PathEntry {
-                path,
-                methods: Vec::new(),
-                source: None,
-            });
-        }
+        self.items.push(Item::Plain {
+            router: Router::new().nest_service(path, service),
+            label: format!("the service nested at {path}"),
+            sources: Sources::default(),
+        });
         self
     }
 
-    /// Merges another `CorsRouter`'s routes into this one, as
-    /// [`Router::merge`].
-    pub fn merge(mut self, other: CorsRouter<S>) -> Self {
+    /// Merges another router's routes into this one, as [`Router::merge`]:
+    /// another `CorsRouter`, whose routes keep their policies (and its
+    /// run-time policies, if it has its own, keep deciding them), or a plain
+    /// axum `Router`, whose routes the default decides.
+    ///
+    /// A path that both routers have merges its handlers, as in axum. A
+    /// plain `Router`'s paths are not known to route-cors: one that is also
+    /// a path registered here panics when the app is built, as axum panics
+    /// on conflicting routes; register such a path's handlers with
+    /// [`route`](CorsRouter::route).
+    #[track_caller]
+    pub fn merge(mut self, other: impl Into<CorsRouter<S>>) -> Self {
         let CorsRouter {
-            router,
-            paths,
-            fallbacks,
-            policies,
+            items,
+            fallback,
+            unmatched: _,
+            sources,
             debug_mode: _,
-        } = other;
-        self.router = self.router.merge(router);
-        for entry in inherit(paths, policies.as_ref()) {
-            self.add_path(entry);
+            served: _,
+        } = other.into();
+        for item in items {
+            match item {
+                Item::Path(mut entry) => {
+                    entry.sources = entry.sources.within(&sources);
+                    for method in &mut entry.methods {
+                        method.sources = method.sources.within(&sources);
+                    }
+                    self.add_path(entry);
+                }
+                Item::Nested(path, mut router) => {
+                    router.sources = router.sources.within(&sources);
+                    self.items.push(Item::Nested(path, router));
+                }
+                Item::Plain {
+                    router,
+                    label,
+                    sources: own,
+                } => self.items.push(Item::Plain {
+                    router,
+                    label,
+                    sources: own.within(&sources),
+                }),
+            }
         }
-        // axum has refused two fallbacks for the same paths.
-        for mut fallback in fallbacks {
-            fallback.source = fallback.source.or_else(|| policies.clone());
-            self.fallbacks.push(fallback);
+        if let Some(mut fallback) = fallback {
+            assert!(
+                self.fallback.is_none(),
+                "Cannot merge two `CorsRouter`s that both have a fallback"
+            );
+            fallback.sources = fallback.sources.within(&sources);
+            self.fallback = Some(fallback);
         }
         self
     }
@@ -195,23 +262,39 @@ where
     /// The handler for paths that match no route, as [`Router::fallback`]:
     /// a `#[cors]` handler, whose policy then decides those paths, or a
     /// [`plain`](crate::plain) one, under the default.
+    ///
+    /// A fallback added to the `Router` that
+    /// [`into_router`](CorsRouter::into_router) returns replaces this one
+    /// and sits outside CORS: put the fallback that the default should
+    /// cover here.
     pub fn fallback<H, T>(mut self, handler: H) -> Self
     where
         H: CorsHandler<T, S>,
         T: 'static,
     {
         let policy = RoutePolicy::from(handler.policy());
-        self.router = self.router.fallback(handler.into_handler());
-        // A new fallback replaces the one before, as in axum.
-        self.fallbacks
-            .retain(|f| f.path != "/" && f.path != FALLBACK_TAIL);
-        for path in ["/", FALLBACK_TAIL] {
-            self.fallbacks.push(FallbackEntry {
-                path: path.to_owned(),
-                policy: policy.clone(),
-                source: None,
-            });
-        }
+        self.fallback = Some(Fallback {
+            router: axum::routing::any(handler.into_handler()),
+            policy,
+            sources: Sources::default(),
+        });
+        self
+    }
+
+    /// A service for paths that match no route, as
+    /// [`Router::fallback_service`]: `ServeDir` for a single-page app, say.
+    /// It has no policy of its own, so the default decides those paths.
+    pub fn fallback_service<T>(mut self, service: T) -> Self
+    where
+        T: Service<Request, Error = Infallible> + Clone + Send + Sync + 'static,
+        T::Response: IntoResponse,
+        T::Future: Send + 'static,
+    {
+        self.fallback = Some(Fallback {
+            router: axum::routing::any_service(service),
+            policy: RoutePolicy::None,
+            sources: Sources::default(),
+        });
         self
     }
 
@@ -219,29 +302,37 @@ where
     /// its own (plain handlers, methods a path does not route) and every
     /// path that matches no route, unless the fallback has a policy.
     /// Without `methods`, it allows the CORS-safelisted ones, `GET`, `HEAD`
-    /// and `POST`. Short for
-    /// `.policies(Policies::new(PolicySet::new().with_default(policy)))`.
+    /// and `POST`.
+    ///
+    /// It holds beside [`policies`](CorsRouter::policies), in either order:
+    /// the named policies come from the set, the default from here. Building
+    /// the app fails if the set has a default of its own too.
     ///
     /// On a router that is nested or merged into another, it decides the
     /// routes registered on that router; the outermost router's decides the
     /// rest.
-    pub fn default_policy(self, policy: Policy) -> Self {
-        self.policies(Policies::new(PolicySet::new().with_default(policy)))
+    pub fn default_policy(mut self, policy: Policy) -> Self {
+        self.sources.default = Some(DefaultSource::Fixed(Arc::new(policy.into_default())));
+        self
     }
 
-    /// The run-time policies: the default, if the set has one, and the
-    /// named policies that `#[cors(policy = "name")]` handlers refer to.
-    /// Keep a clone of the handle to replace them while the server runs.
-    /// As with [`default_policy`](CorsRouter::default_policy), a nested or
-    /// merged router's own decide the routes registered on it.
+    /// The run-time policies: the named policies that
+    /// `#[cors(policy = "name")]` handlers refer to, and the default, if the
+    /// set has one (unless [`default_policy`](CorsRouter::default_policy)
+    /// sets one). Keep a clone of the handle to replace them while the
+    /// server runs. As with `default_policy`, a nested or merged router's
+    /// own decide the routes registered on it.
     pub fn policies(mut self, policies: Policies) -> Self {
-        self.policies = Some(policies);
+        if !matches!(self.sources.default, Some(DefaultSource::Fixed(_))) {
+            self.sources.default = Some(DefaultSource::Set(policies.clone()));
+        }
+        self.sources.named = Some(policies);
         self
     }
 
     /// Applies a layer to every route and the fallback, as
     /// [`Router::layer`]. It sits inside CORS.
-    pub fn layer<L>(mut self, layer: L) -> Self
+    pub fn layer<L>(self, layer: L) -> Self
     where
         L: Layer<Route> + Clone + Send + Sync + 'static,
         L::Service: Service<Request> + Clone + Send + Sync + 'static,
@@ -249,13 +340,15 @@ where
         <L::Service as Service<Request>>::Error: Into<Infallible> + 'static,
         <L::Service as Service<Request>>::Future: Send + 'static,
     {
-        self.router = self.router.layer(layer);
-        self
+        self.apply(&layer, Reach::Everything)
     }
 
-    /// Applies a layer to the routes registered so far, as
-    /// [`Router::route_layer`]. It sits inside CORS.
-    pub fn route_layer<L>(mut self, layer: L) -> Self
+    /// Applies a layer to the routes registered so far, not to the
+    /// fallback, as [`Router::route_layer`]. It sits inside CORS.
+    ///
+    /// Panics if there are no routes yet, as axum does.
+    #[track_caller]
+    pub fn route_layer<L>(self, layer: L) -> Self
     where
         L: Layer<Route> + Clone + Send + Sync + 'static,
         L::Service: Service<Request> + Clone + Send + Sync + 'static,
@@ -263,18 +356,95 @@ where
         <L::Service as Service<Request>>::Error: Into<Infallible> + 'static,
         <L::Service as Service<Request>>::Future: Send + 'static,
     {
-        self.router = self.router.route_layer(layer);
+        assert!(
+            !self.items.is_empty(),
+            "Adding a route_layer before any routes is a no-op. \
+             Add the routes you want the layer to apply to first."
+        );
+        self.apply(&layer, Reach::Routes)
+    }
+
+    /// A layer over each route (as axum layers each `MethodRouter`, its
+    /// method fallback included), and over the fallbacks for `layer`.
+    fn apply<L>(mut self, layer: &L, reach: Reach) -> Self
+    where
+        L: Layer<Route> + Clone + Send + Sync + 'static,
+        L::Service: Service<Request> + Clone + Send + Sync + 'static,
+        <L::Service as Service<Request>>::Response: IntoResponse + 'static,
+        <L::Service as Service<Request>>::Error: Into<Infallible> + 'static,
+        <L::Service as Service<Request>>::Future: Send + 'static,
+    {
+        self.items = self
+            .items
+            .into_iter()
+            .map(|item| match item {
+                Item::Path(mut entry) => {
+                    entry.router = entry.router.layer(layer.clone());
+                    Item::Path(entry)
+                }
+                Item::Nested(path, router) => Item::Nested(path, router.apply(layer, reach)),
+                Item::Plain {
+                    router,
+                    label,
+                    sources,
+                } => Item::Plain {
+                    router: match reach {
+                        Reach::Everything => router.layer(layer.clone()),
+                        Reach::Routes if router.has_routes() => router.route_layer(layer.clone()),
+                        Reach::Routes => router,
+                    },
+                    label,
+                    sources,
+                },
+            })
+            .collect();
+        if reach == Reach::Everything {
+            self.unmatched = self.unmatched.layer(layer.clone());
+            if let Some(fallback) = &mut self.fallback {
+                fallback.router = std::mem::take(&mut fallback.router).layer(layer.clone());
+            }
+        }
         self
     }
 
     /// Provides the state, as [`Router::with_state`].
-    pub fn with_state<S2>(self, state: S) -> CorsRouter<S2> {
+    pub fn with_state<S2>(self, state: S) -> CorsRouter<S2>
+    where
+        S2: Clone + Send + Sync + 'static,
+    {
+        let items = self
+            .items
+            .into_iter()
+            .map(|item| match item {
+                Item::Path(entry) => Item::Path(PathEntry {
+                    path: entry.path,
+                    router: entry.router.with_state(state.clone()),
+                    methods: entry.methods,
+                    sources: entry.sources,
+                }),
+                Item::Nested(path, router) => Item::Nested(path, router.with_state(state.clone())),
+                Item::Plain {
+                    router,
+                    label,
+                    sources,
+                } => Item::Plain {
+                    router: router.with_state(state.clone()),
+                    label,
+                    sources,
+                },
+            })
+            .collect();
         CorsRouter {
-            router: self.router.with_state(state),
-            paths: self.paths,
-            fallbacks: self.fallbacks,
-            policies: self.policies,
+            items,
+            fallback: self.fallback.map(|fallback| Fallback {
+                router: fallback.router.with_state(state.clone()),
+                policy: fallback.policy,
+                sources: fallback.sources,
+            }),
+            unmatched: self.unmatched.with_state(state),
+            sources: self.sources,
             debug_mode: self.debug_mode,
+            served: None,
         }
     }
 
@@ -295,9 +465,9 @@ where
     /// Every route's policy, one line each (method, path, and what decides
     /// it: its own policy's origins, methods, headers, credentials and max
     /// age; a named policy as the set in force now defines it; the
-    /// default), then what decides the paths that match no route: what a
-    /// security review asks for. Print it at start-up, or serve it from an
-    /// admin endpoint.
+    /// default), then what decides the paths that match no route, then the
+    /// named policies no route uses: what a security review asks for.
+    /// Print it at start-up, or serve it from an admin endpoint.
     ///
     /// ```
     /// use route_cors::{cors, CorsRouter};
@@ -315,137 +485,562 @@ where
     /// );
     /// ```
     pub fn describe(&self) -> String {
-        // The table the app would be served with, so that the description
-        // is what the service decides.
-        let table = Table::new(
-            self.paths.clone(),
-            self.fallbacks.clone(),
-            self.policies.clone(),
-            self.debug_mode,
+        let mut walk = Walk::default();
+        self.walk("", &Sources::default(), &mut walk);
+        let mut out = walk.routes.clone();
+        out.push_str(&walk.fallbacks);
+        let unmatched = Decider::new(
+            &RoutePolicy::None,
+            &self.sources,
+            WithoutDefault::PassThrough,
         );
-        table.describe()
+        out.push_str(&format!(
+            "paths that match no route: {}\n",
+            unmatched.describe()
+        ));
+        for unused in walk.unused() {
+            out.push_str(&format!("{unused}\n"));
+        }
+        out
+    }
+
+    /// Visits every route as the app will be built, with what it resolves
+    /// against.
+    fn walk(&self, prefix: &str, outer: &Sources, walk: &mut Walk) {
+        let sources = self.sources.within(outer);
+        walk.saw(&sources);
+        for item in &self.items {
+            match item {
+                Item::Path(entry) => {
+                    let path = nested_path(prefix, &entry.path);
+                    let without = entry.without_default();
+                    for method in &entry.methods {
+                        let sources = method.sources.within(&sources);
+                        walk.saw(&sources);
+                        let route = format!("{} {path}", method.routed.name());
+                        walk.route(&route, &method.policy, &sources, without);
+                    }
+                    let others =
+                        Decider::new(&RoutePolicy::None, &entry.sources.within(&sources), without);
+                    walk.routes
+                        .push_str(&format!("other methods of {path}: {}\n", others.describe()));
+                }
+                Item::Nested(path, router) => {
+                    router.walk(&nested_path(prefix, path), &sources, walk);
+                }
+                Item::Plain {
+                    label,
+                    sources: own,
+                    ..
+                } => {
+                    let decider = Decider::new(
+                        &RoutePolicy::None,
+                        &own.within(&sources),
+                        WithoutDefault::PassThrough,
+                    );
+                    let label = match prefix {
+                        "" => label.clone(),
+                        prefix => format!("{label}, under {prefix}"),
+                    };
+                    walk.routes
+                        .push_str(&format!("{label}: {}\n", decider.describe()));
+                }
+            }
+        }
+        if let Some(fallback) = &self.fallback {
+            let sources = fallback.sources.within(&sources);
+            walk.saw(&sources);
+            let name = match prefix {
+                "" => "the fallback".to_owned(),
+                prefix => format!("the fallback under {prefix}"),
+            };
+            let decider = Decider::new(&fallback.policy, &sources, WithoutDefault::PassThrough);
+            if let RoutePolicy::Named(name) = fallback.policy {
+                walk.used.push((sources.named.clone(), name));
+            }
+            walk.fallbacks
+                .push_str(&format!("{name}: {}\n", decider.describe()));
+        }
     }
 
     /// Adds a path's entry, merging it into the entry of a path registered
     /// before, as axum's router merges the method routers of one path.
-    fn add_path(&mut self, entry: PathEntry) {
-        match self.paths.iter_mut().find(|e| e.path == entry.path) {
+    #[track_caller]
+    fn add_path(&mut self, entry: PathEntry<S>) {
+        let existing = self.items.iter_mut().find_map(|item| match item {
+            Item::Path(existing) if existing.path == entry.path => Some(existing),
+            _ => None,
+        });
+        match existing {
             Some(existing) => {
-                if !same_source(&existing.source, &entry.source) {
+                if !existing.sources.same(&entry.sources) {
                     // Routers with different defaults share the path: its
-                    // unrouted methods go to the app's.
-                    existing.source = None;
+                    // unrouted methods go to the enclosing router's.
+                    existing.sources = Sources::default();
                 }
+                existing.router = std::mem::take(&mut existing.router).merge(entry.router);
                 existing.methods.extend(entry.methods);
             }
-            None => self.paths.push(entry),
+            None => self.items.push(Item::Path(entry)),
         }
+    }
+}
+
+/// What [`CorsRouter::apply`] reaches.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Reach {
+    /// Every route and the fallbacks: `layer`.
+    Everything,
+    /// The routes: `route_layer`.
+    Routes,
+}
+
+impl<S> PathEntry<S> {
+    /// Methods without a policy of their own are refused, where no default
+    /// decides them, on a path whose other methods have policies.
+    fn without_default(&self) -> WithoutDefault {
+        if self.methods.iter().any(|m| m.policy.is_some()) {
+            WithoutDefault::Refuse
+        } else {
+            WithoutDefault::PassThrough
+        }
+    }
+}
+
+/// What a walk over the routes gathers: `describe()`'s lines, the names
+/// routes refer to and the sets they resolve against.
+#[derive(Default)]
+struct Walk {
+    routes: String,
+    fallbacks: String,
+    /// Each name a route refers to, with the set it resolves against.
+    used: Vec<(Option<Policies>, &'static str)>,
+    /// Every set of named policies a route can read.
+    sets: Vec<Policies>,
+    /// Each route that refers to a name, as `(set, name, route)`.
+    named_routes: Vec<(Option<Policies>, &'static str, String)>,
+}
+
+impl Walk {
+    fn saw(&mut self, sources: &Sources) {
+        if let Some(set) = &sources.named {
+            if !self.sets.iter().any(|s| s.same(set)) {
+                self.sets.push(set.clone());
+            }
+        }
+    }
+
+    fn route(
+        &mut self,
+        route: &str,
+        policy: &RoutePolicy,
+        sources: &Sources,
+        without: WithoutDefault,
+    ) {
+        let decider = Decider::new(policy, sources, without);
+        self.routes
+            .push_str(&format!("{route}: {}\n", decider.describe()));
+        if let RoutePolicy::Named(name) = policy {
+            self.used.push((sources.named.clone(), name));
+            self.named_routes
+                .push((sources.named.clone(), name, route.to_owned()));
+        }
+    }
+
+    /// The named policies of each set that no route reads, each with the
+    /// used name it is closest to.
+    fn unused(&self) -> Vec<String> {
+        let mut lines = Vec::new();
+        for set in &self.sets {
+            let used: Vec<&str> = self
+                .used
+                .iter()
+                .filter(|(s, _)| s.as_ref().is_some_and(|s| s.same(set)))
+                .map(|(_, name)| *name)
+                .collect();
+            let current = set.current();
+            for name in current.names() {
+                if used.contains(&name) {
+                    continue;
+                }
+                let line = match route_cors_rules::key::closest(name, used.iter().copied()) {
+                    Some(close) => format!(
+                        "named policy `{name}` is used by no route (did you mean `{close}`?)"
+                    ),
+                    None => format!("named policy `{name}` is used by no route"),
+                };
+                lines.push(line);
+            }
+        }
+        lines
     }
 }
 
 impl CorsRouter {
-    /// The app as a plain axum `Router`, with CORS outermost: it answers
-    /// preflights before any layer added here runs, and writes the route's
-    /// policy on every response, whoever made it.
+    /// The app as a plain axum `Router`, with CORS in front of every route:
+    /// it answers preflights before any layer added here runs, and writes
+    /// the route's policy on every response, whoever made it.
+    ///
+    /// A router with state gets it first:
+    /// `.with_state(state).into_router()`.
     ///
     /// Panics where [`try_into_router`](CorsRouter::try_into_router) returns
-    /// an error: a route refers to a named policy that is not defined.
+    /// an error.
+    #[track_caller]
     pub fn into_router(self) -> Router {
         self.try_into_router().unwrap_or_else(|e| panic!("{e}"))
     }
 
-    /// The app as a plain axum `Router`, or the routes that refer to a named
-    /// policy that is not defined, each with the policy's name.
+    /// The app as a plain axum `Router`, or every problem of its run-time
+    /// policies: routes that refer to a named policy that is not defined
+    /// (each with the policy's name), a default set both with
+    /// `default_policy` and in the set given to `policies`.
+    ///
+    /// Named policies that no route uses are reported as a `warn` event
+    /// (target `route_cors`) and in [`describe`](CorsRouter::describe).
     pub fn try_into_router(self) -> Result<Router, PoliciesError> {
-        self.try_into_service()
-            .map(|cors| Router::new().fallback_service(cors))
+        let problems = self.check();
+        if !problems.is_empty() {
+            return Err(PoliciesError::new(problems));
+        }
+        Ok(self.build_checked())
     }
 
-    /// The app as route-cors's own service, without the outer axum `Router`
-    /// that [`into_router`](CorsRouter::into_router) puts around it: the
-    /// same answers, about 250 to 300 ns and 2 or 3 allocations less per
-    /// request
-    /// (BENCHMARKS.md), for `axum::serve(listener,
-    /// app.into_service().into_make_service())`. Use `into_router` for what
-    /// only a `Router` offers (`into_make_service_with_connect_info`,
-    /// merging into another `Router`).
+    /// The app as route-cors's own service type, for
+    /// `axum::serve(listener, app.into_service().into_make_service())`: the
+    /// same answers as [`into_router`](CorsRouter::into_router)'s `Router`.
     ///
     /// Panics where [`try_into_service`](CorsRouter::try_into_service)
     /// returns an error.
+    #[track_caller]
     pub fn into_service(self) -> CorsService {
         self.try_into_service().unwrap_or_else(|e| panic!("{e}"))
     }
 
-    /// The app as route-cors's own service, or the routes that refer to a
-    /// named policy that is not defined.
+    /// The app as route-cors's own service type, or every problem of its
+    /// run-time policies, as [`try_into_router`](CorsRouter::try_into_router).
     pub fn try_into_service(self) -> Result<CorsService, PoliciesError> {
-        let mut problems = Vec::new();
-        let named = self.paths.iter().flat_map(|entry| {
-            entry.methods.iter().map(move |m| {
-                let method = m.method.as_ref().map_or("any", Method::as_str);
-                let route = format!("{method} {}", entry.path);
-                (&m.policy, m.source.as_ref(), route)
-            })
-        });
-        let fallbacks = self.fallbacks.iter().map(|f| {
-            (
-                &f.policy,
-                f.source.as_ref(),
-                format!("the fallback at {}", f.path),
-            )
-        });
-        for (policy, source, route) in named.chain(fallbacks) {
-            let RoutePolicy::Named(name) = *policy else {
-                continue;
-            };
-            match source.or(self.policies.as_ref()) {
-                Some(policies) => problems.extend(policies.require(name, &route)),
+        self.try_into_router().map(|app| CorsService { app })
+    }
+}
+
+/// What a `CorsRouter` that still needs its state answers to `into_router`
+/// and the like: an error that says to call `with_state` first. (The
+/// methods that build the app exist only on `CorsRouter<()>`, so that
+/// rustc infers the state of a router that needs none; a router with
+/// state reaches these through `Deref`, whose bound explains.)
+#[doc(hidden)]
+pub struct NeedsState<S>(PhantomData<fn() -> S>);
+
+/// The bound that explains; no type implements it.
+#[doc(hidden)]
+#[diagnostic::on_unimplemented(
+    message = "this `CorsRouter` still needs its state of type `{Self}`",
+    label = "call `.with_state(state)` on the `CorsRouter` first",
+    note = "a `CorsRouter<{Self}>` is built and served once `.with_state(state)` has provided its `{Self}`"
+)]
+pub trait StateProvided: sealed::Sealed {
+    #[doc(hidden)]
+    fn never<T>() -> T;
+}
+
+mod sealed {
+    pub trait Sealed {}
+}
+
+#[doc(hidden)]
+impl<S> NeedsState<S> {
+    pub fn into_router(&self) -> Router
+    where
+        S: StateProvided,
+    {
+        S::never()
+    }
+
+    pub fn try_into_router(&self) -> Result<Router, PoliciesError>
+    where
+        S: StateProvided,
+    {
+        S::never()
+    }
+
+    pub fn into_service(&self) -> CorsService
+    where
+        S: StateProvided,
+    {
+        S::never()
+    }
+
+    pub fn try_into_service(&self) -> Result<CorsService, PoliciesError>
+    where
+        S: StateProvided,
+    {
+        S::never()
+    }
+}
+
+impl<S> Deref for CorsRouter<S> {
+    type Target = NeedsState<S>;
+
+    fn deref(&self) -> &NeedsState<S> {
+        &NeedsState(PhantomData)
+    }
+}
+
+impl CorsRouter<()> {
+    /// Every problem of the run-time policies, recording each name a route
+    /// refers to with its set (a replacement must define them all); named
+    /// policies no route uses are a `warn` event.
+    fn check(&self) -> Vec<Problem> {
+        let mut walk = Walk::default();
+        self.walk("", &Sources::default(), &mut walk);
+        let mut problems = self.check_defaults();
+        for (set, name, route) in &walk.named_routes {
+            match set {
+                Some(set) => problems.extend(set.require(name, route)),
                 None => problems.push(Problem::Missing {
-                    name: name.to_owned(),
-                    routes: vec![route],
+                    name: (*name).to_owned(),
+                    routes: vec![route.clone()],
                 }),
             }
         }
-        if !problems.is_empty() {
-            return Err(PoliciesError::new(problems));
+        for unused in walk.unused() {
+            tracing::warn!(target: "route_cors", "{unused}");
         }
-        let table = Table::new(self.paths, self.fallbacks, self.policies, self.debug_mode);
-        Ok(CorsService {
-            table: Arc::new(table),
-            app: self.router,
-        })
+        problems
+    }
+
+    /// A default set with `default_policy` and one in the set given to
+    /// `policies` on the same router cannot both decide.
+    fn check_defaults(&self) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        if let (Some(DefaultSource::Fixed(_)), Some(set)) =
+            (&self.sources.default, &self.sources.named)
+        {
+            if set.current().default_policy().is_some() {
+                problems.push(Problem::TwoDefaults);
+            }
+        }
+        for item in &self.items {
+            if let Item::Nested(_, router) = item {
+                problems.extend(router.check_defaults());
+            }
+        }
+        problems
+    }
+
+    fn build_checked(self) -> Router {
+        let debug_mode = self.debug_mode;
+        let sources = self.sources.clone();
+        let judge = |others| {
+            Arc::new(Judge {
+                prefix: String::new(),
+                methods: Vec::new(),
+                others,
+                debug_mode,
+            })
+        };
+        let unmatched = Decider::new(&RoutePolicy::None, &sources, WithoutDefault::PassThrough);
+        let unmatched = self.unmatched.clone().layer(DecideLayer(judge(unmatched)));
+        let mut paths = Vec::new();
+        let (mut app, fallback) = self.flatten("", &Sources::default(), unmatched, &mut paths);
+        for path in paths {
+            let without = if path.methods.iter().any(|m| m.policy.is_some()) {
+                WithoutDefault::Refuse
+            } else {
+                WithoutDefault::PassThrough
+            };
+            let methods = path
+                .methods
+                .iter()
+                .map(|m| {
+                    (
+                        m.routed.clone(),
+                        Decider::new(&m.policy, &m.sources, without),
+                    )
+                })
+                .collect();
+            let service = Decide {
+                judge: Arc::new(Judge {
+                    prefix: String::new(),
+                    methods,
+                    others: Decider::new(&RoutePolicy::None, &path.sources, without),
+                    debug_mode,
+                }),
+                inner: path.router,
+            };
+            app = app.route_service(&path.path, service);
+        }
+        if let Some(fallback) = fallback {
+            app = app.fallback_service(fallback);
+        }
+        app
+    }
+
+    /// This router's known paths into `paths` at their full paths (one
+    /// service each, so that axum matches a path once; a path that
+    /// several routers give merges its handlers), and what route-cors cannot
+    /// see route by route (plain routers, nested services, the fallbacks
+    /// of nested routers) onto `rest`, under a layer that the default
+    /// decides, nested as axum nests it. Returns `rest` and this router's
+    /// fallback.
+    fn flatten(
+        self,
+        prefix: &str,
+        outer: &Sources,
+        mut rest: Router,
+        paths: &mut Vec<FlatPath>,
+    ) -> (Router, Option<Decide<MethodRouter>>) {
+        let sources = self.sources.within(outer);
+        let debug_mode = self.debug_mode;
+        let judge = |others| {
+            Arc::new(Judge {
+                prefix: prefix.trim_end_matches('/').to_owned(),
+                methods: Vec::new(),
+                others,
+                debug_mode,
+            })
+        };
+        for item in self.items {
+            match item {
+                Item::Path(entry) => {
+                    let path = nested_path(prefix, &entry.path);
+                    let router = if prefix.is_empty() {
+                        entry.router
+                    } else {
+                        entry.router.layer(StripPrefixLayer(Arc::from(prefix)))
+                    };
+                    let methods = entry
+                        .methods
+                        .into_iter()
+                        .map(|m| MethodEntry {
+                            sources: m.sources.within(&sources),
+                            ..m
+                        })
+                        .collect();
+                    let flat = FlatPath {
+                        path,
+                        router,
+                        methods,
+                        sources: entry.sources.within(&sources),
+                    };
+                    match paths.iter_mut().find(|p| p.path == flat.path) {
+                        Some(existing) => {
+                            if !existing.sources.same(&flat.sources) {
+                                // Routers with different defaults share the
+                                // path: its unrouted methods go to the
+                                // enclosing router's.
+                                existing.sources = outer.clone();
+                            }
+                            existing.router =
+                                std::mem::take(&mut existing.router).merge(flat.router);
+                            existing.methods.extend(flat.methods);
+                        }
+                        None => paths.push(flat),
+                    }
+                }
+                Item::Nested(path, router) => {
+                    let full = nested_path(prefix, &path);
+                    let (nested, fallback) = router.flatten(&full, &sources, Router::new(), paths);
+                    let nested = match fallback {
+                        Some(fallback) => nested.fallback_service(fallback),
+                        None => nested,
+                    };
+                    rest = rest.nest(&path, nested);
+                }
+                Item::Plain {
+                    router,
+                    sources: own,
+                    ..
+                } => {
+                    let default = Decider::new(
+                        &RoutePolicy::None,
+                        &own.within(&sources),
+                        WithoutDefault::PassThrough,
+                    );
+                    rest = rest.merge(router.layer(DecideLayer(judge(default))));
+                }
+            }
+        }
+        let fallback = self.fallback.map(|fallback| {
+            let decider = Decider::new(
+                &fallback.policy,
+                &fallback.sources.within(&sources),
+                WithoutDefault::PassThrough,
+            );
+            Decide {
+                judge: judge(decider),
+                inner: fallback.router,
+            }
+        });
+        (rest, fallback)
+    }
+}
+
+/// A known path at its full path, with every handler routers gave it.
+struct FlatPath {
+    path: String,
+    router: MethodRouter,
+    methods: Vec<MethodEntry>,
+    sources: Sources,
+}
+
+/// A plain axum `Router`, to merge or nest into a `CorsRouter`: route-cors
+/// cannot see its paths or methods, so the default decides all of them, and
+/// a preflight answer for one of its routes carries axum's `Allow` header
+/// (routes registered with [`CorsRouter::route`] never do).
+impl<S> From<Router<S>> for CorsRouter<S>
+where
+    S: Clone + Send + Sync + 'static,
+{
+    fn from(router: Router<S>) -> Self {
+        let mut cors = CorsRouter::new();
+        cors.items.push(Item::Plain {
+            router,
+            label: "the routes of a plain router".to_owned(),
+            sources: Sources::default(),
+        });
+        cors
     }
 }
 
 impl From<CorsRouter> for Router {
+    #[track_caller]
     fn from(router: CorsRouter) -> Self {
         router.into_router()
     }
 }
 
-/// Entries registered on a router with its own run-time policies keep them
-/// when the router is nested or merged.
-fn inherit(paths: Vec<PathEntry>, policies: Option<&Policies>) -> Vec<PathEntry> {
-    let Some(policies) = policies else {
-        return paths;
-    };
-    paths
-        .into_iter()
-        .map(|mut entry| {
-            entry.source.get_or_insert_with(|| policies.clone());
-            for method in &mut entry.methods {
-                method.source.get_or_insert_with(|| policies.clone());
-            }
-            entry
-        })
-        .collect()
-}
+/// `axum::serve(listener, app)` with a `CorsRouter`: it is built into its
+/// `Router` as [`CorsRouter::into_router`] builds it, once, for the first
+/// connection. Where that would fail (a route refers to a named policy that
+/// is not defined), the failure is an `error` event and those routes are
+/// refused: call `try_into_router` to handle it at start-up instead.
+impl<T> Service<T> for CorsRouter {
+    type Response = Router;
+    type Error = Infallible;
+    type Future = std::future::Ready<Result<Router, Infallible>>;
 
-fn same_source(a: &Source, b: &Source) -> bool {
-    match (a, b) {
-        (None, None) => true,
-        (Some(a), Some(b)) => a.same(b),
-        _ => false,
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, _target: T) -> Self::Future {
+        let served = match &self.served {
+            Some(served) => served.clone(),
+            None => {
+                let router = std::mem::take(self);
+                let problems = router.check();
+                if !problems.is_empty() {
+                    let error = PoliciesError::new(problems);
+                    tracing::error!(target: "route_cors", "{error}");
+                }
+                let served = router.build_checked();
+                self.served = Some(served.clone());
+                served
+            }
+        };
+        std::future::ready(Ok(served))
     }
 }
 
@@ -460,17 +1055,26 @@ where
 
 impl<S> fmt::Debug for CorsRouter<S> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let paths: Vec<&str> = self
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                Item::Path(entry) => Some(entry.path.as_str()),
+                _ => None,
+            })
+            .collect();
         f.debug_struct("CorsRouter")
-            .field("paths", &self.paths)
-            .field("fallbacks", &self.fallbacks)
-            .field("policies", &self.policies)
+            .field("paths", &paths)
+            .field("sources", &self.sources)
             .finish_non_exhaustive()
     }
 }
 
 /// A nested route's full path, as axum joins it.
 fn nested_path(prefix: &str, path: &str) -> String {
-    if prefix.ends_with('/') {
+    if prefix.is_empty() {
+        path.to_owned()
+    } else if prefix.ends_with('/') {
         format!("{prefix}{}", path.trim_start_matches('/'))
     } else if path == "/" {
         prefix.to_owned()
