@@ -423,7 +423,7 @@ fn a_default_from_default_policy_and_from_the_set_fails_to_build() {
         .default_policy(policy(GLOBAL))
         .policies(partner_set(true))
         .try_into_router();
-    let error = built.err().expect("two defaults are refused");
+    let error = built.expect_err("two defaults are refused");
     assert_eq!(
         error.to_string(),
         "invalid CORS policies: two default policies: one from `default_policy(..)` and the \
