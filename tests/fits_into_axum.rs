@@ -4,14 +4,14 @@
 //! of CORS, run-time policies set in either order, and a `CorsRouter`
 //! served as it is.
 
+#[path = "support/captured.rs"]
+mod captured;
 #[path = "support/client.rs"]
 mod client;
 #[path = "support/oneshot.rs"]
 mod oneshot;
 
 use std::convert::Infallible;
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 
 use axum::body::Body;
 use axum::extract::Request;
@@ -19,10 +19,10 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use captured::Captured;
 use http::{HeaderValue, StatusCode};
 use oneshot::{assert_cors, body_text, preflight, send, PREFLIGHT_VARY};
 use route_cors::{cors, CorsRouter, Policies, Policy, PolicySet};
-use tracing_subscriber::fmt::MakeWriter;
 
 const APP: &str = "https://app.example.com";
 const ADMIN: &str = "https://admin.example.com";
@@ -489,29 +489,6 @@ async fn axum_serve_serves_a_cors_router_as_it_is() {
         assert_eq!(answer.body, "list");
     }
     server.abort();
-}
-
-/// What the subscriber writes, kept for the test to read.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for Captured {
-    type Writer = Captured;
-
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
 }
 
 #[test]

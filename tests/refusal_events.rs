@@ -3,17 +3,16 @@
 //! the origin, the failed check and the policy's setting it compared
 //! against; a grant is a trace event; nothing is written at info level.
 
+#[path = "support/captured.rs"]
+mod captured;
 #[path = "support/oneshot.rs"]
 mod oneshot;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use axum::body::Body;
 use axum::Router;
+use captured::Captured;
 use oneshot::{preflight, send};
 use route_cors::{cors, CorsRouter};
-use tracing_subscriber::fmt::MakeWriter;
 
 #[cors(origins = ["https://app.example.com"], methods = [GET], headers = ["content-type"])]
 async fn items() -> &'static str {
@@ -33,29 +32,6 @@ fn app() -> Router {
         )
         .route("/device", route_cors::get(device))
         .into_router()
-}
-
-/// What the subscriber writes, kept for the test to read.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for Captured {
-    type Writer = Captured;
-
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
 }
 
 /// The events `req` produces at `level` and above, one line each.
