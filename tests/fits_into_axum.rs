@@ -525,3 +525,58 @@ fn a_named_policy_no_route_uses_is_reported_once_with_a_did_you_mean() {
          WARN route_cors: named policy `partnres` is used by no route (did you mean `partner`?)\n"
     );
 }
+
+#[cors(policy = "missing")]
+async fn named_fallback() -> (StatusCode, &'static str) {
+    (StatusCode::NOT_FOUND, "none")
+}
+
+/// A fallback that names a run-time policy is checked like a route.
+#[test]
+fn a_fallback_naming_an_undefined_policy_fails_to_build() {
+    let nested = CorsRouter::new()
+        .route("/list", route_cors::get(list))
+        .fallback(named_fallback);
+    let error = CorsRouter::new()
+        .nest("/api", nested)
+        .policies(partner_set(false))
+        .try_into_router()
+        .expect_err("the fallback's policy is not defined");
+    assert_eq!(
+        error.to_string(),
+        "invalid CORS policies: no policy named `missing`, which the fallback under /api refers \
+         to with #[cors(policy = \"missing\")]"
+    );
+}
+
+#[cors(origins = ["https://app.example.com"])]
+async fn api_not_found() -> (StatusCode, &'static str) {
+    (StatusCode::NOT_FOUND, "no such api")
+}
+
+/// The debug mode is the outermost router's, for every path: a nested
+/// router's fallback answers a refused preflight with the grants so far.
+#[tokio::test]
+async fn the_debug_mode_of_the_outermost_router_covers_nested_fallbacks() {
+    let nested = CorsRouter::new()
+        .route("/list", route_cors::get(list))
+        .fallback(api_not_found);
+    let app = CorsRouter::new()
+        .nest("/api", nested)
+        .debug_mode(true)
+        .into_router();
+    let req = preflight("/api/nope", APP, "GET")
+        .header("access-control-request-headers", "x-foo")
+        .body(Body::empty())
+        .unwrap();
+    let res = send(app, req).await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert_cors(
+        &res,
+        &[
+            ("access-control-allow-origin", APP),
+            ("access-control-allow-methods", "GET"),
+            ("vary", PREFLIGHT_VARY),
+        ],
+    );
+}

@@ -215,6 +215,17 @@ pub(crate) struct Judge {
 }
 
 impl Judge {
+    /// One decider for every method: what route-cors cannot see route by
+    /// route, reached under `prefix` (which axum has taken off the path).
+    pub(crate) fn single(prefix: &str, others: Decider, debug_mode: bool) -> Arc<Self> {
+        Arc::new(Judge {
+            prefix: prefix.trim_end_matches('/').to_owned(),
+            methods: Vec::new(),
+            others,
+            debug_mode,
+        })
+    }
+
     /// The decider of the handler routed for `method` (the requested one,
     /// for a preflight): `HEAD` goes to the `GET` handler when the path has
     /// no `HEAD` one, and a method no handler is routed for to the `any`

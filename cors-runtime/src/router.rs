@@ -555,11 +555,11 @@ where
                 prefix => format!("the fallback under {prefix}"),
             };
             let decider = Decider::new(&fallback.policy, &sources, WithoutDefault::PassThrough);
-            if let RoutePolicy::Named(name) = fallback.policy {
-                walk.used.push((sources.named.clone(), name));
-            }
             walk.fallbacks
                 .push_str(&format!("{name}: {}\n", decider.describe()));
+            if let RoutePolicy::Named(policy) = fallback.policy {
+                walk.named.push((sources.named.clone(), policy, name));
+            }
         }
     }
 
@@ -572,15 +572,8 @@ where
             _ => None,
         });
         match existing {
-            Some(existing) => {
-                if !existing.sources.same(&entry.sources) {
-                    // Routers with different defaults share the path: its
-                    // unrouted methods go to the enclosing router's.
-                    existing.sources = Sources::default();
-                }
-                existing.router = std::mem::take(&mut existing.router).merge(entry.router);
-                existing.methods.extend(entry.methods);
-            }
+            // Unset sources stand for the enclosing router's.
+            Some(existing) => existing.absorb(entry, &Sources::default()),
             None => self.items.push(Item::Path(entry)),
         }
     }
@@ -593,6 +586,24 @@ enum Reach {
     Everything,
     /// The routes: `route_layer`.
     Routes,
+}
+
+impl<S> PathEntry<S>
+where
+    S: Clone + Send + Sync + 'static,
+{
+    /// Takes in another entry of the same path, as axum's router merges the
+    /// method routers of one path. Where the two resolve against different
+    /// sources, the path's unrouted methods go to `disagreeing`'s (the
+    /// enclosing router's).
+    #[track_caller]
+    fn absorb(&mut self, other: PathEntry<S>, disagreeing: &Sources) {
+        if !self.sources.same(&other.sources) {
+            self.sources = disagreeing.clone();
+        }
+        self.router = std::mem::take(&mut self.router).merge(other.router);
+        self.methods.extend(other.methods);
+    }
 }
 
 impl<S> PathEntry<S> {
@@ -613,12 +624,11 @@ impl<S> PathEntry<S> {
 struct Walk {
     routes: String,
     fallbacks: String,
-    /// Each name a route refers to, with the set it resolves against.
-    used: Vec<(Option<Policies>, &'static str)>,
     /// Every set of named policies a route can read.
     sets: Vec<Policies>,
-    /// Each route that refers to a name, as `(set, name, route)`.
-    named_routes: Vec<(Option<Policies>, &'static str, String)>,
+    /// Each route (or fallback) that refers to a name, as `(the set it
+    /// resolves against, name, route)`.
+    named: Vec<(Option<Policies>, &'static str, String)>,
 }
 
 impl Walk {
@@ -641,8 +651,7 @@ impl Walk {
         self.routes
             .push_str(&format!("{route}: {}\n", decider.describe()));
         if let RoutePolicy::Named(name) = policy {
-            self.used.push((sources.named.clone(), name));
-            self.named_routes
+            self.named
                 .push((sources.named.clone(), name, route.to_owned()));
         }
     }
@@ -653,10 +662,10 @@ impl Walk {
         let mut lines = Vec::new();
         for set in &self.sets {
             let used: Vec<&str> = self
-                .used
+                .named
                 .iter()
-                .filter(|(s, _)| s.as_ref().is_some_and(|s| s.same(set)))
-                .map(|(_, name)| *name)
+                .filter(|(s, ..)| s.as_ref().is_some_and(|s| s.same(set)))
+                .map(|(_, name, _)| *name)
                 .collect();
             let current = set.current();
             for name in current.names() {
@@ -795,7 +804,7 @@ impl CorsRouter<()> {
         let mut walk = Walk::default();
         self.walk("", &Sources::default(), &mut walk);
         let mut problems = self.check_defaults();
-        for (set, name, route) in &walk.named_routes {
+        for (set, name, route) in &walk.named {
             match set {
                 Some(set) => problems.extend(set.require(name, route)),
                 None => problems.push(Problem::Missing {
@@ -829,35 +838,27 @@ impl CorsRouter<()> {
         problems
     }
 
-    fn build_checked(self) -> Router {
+    fn build_checked(mut self) -> Router {
         let debug_mode = self.debug_mode;
-        let sources = self.sources.clone();
-        let judge = |others| {
-            Arc::new(Judge {
-                prefix: String::new(),
-                methods: Vec::new(),
-                others,
-                debug_mode,
-            })
-        };
-        let unmatched = Decider::new(&RoutePolicy::None, &sources, WithoutDefault::PassThrough);
-        let unmatched = self.unmatched.clone().layer(DecideLayer(judge(unmatched)));
+        let unmatched = Decider::new(
+            &RoutePolicy::None,
+            &self.sources,
+            WithoutDefault::PassThrough,
+        );
+        let unmatched = std::mem::take(&mut self.unmatched)
+            .layer(DecideLayer(Judge::single("", unmatched, debug_mode)));
         let mut paths = Vec::new();
-        let (mut app, fallback) = self.flatten("", &Sources::default(), unmatched, &mut paths);
+        let (mut app, fallback) =
+            self.flatten("", &Sources::default(), debug_mode, unmatched, &mut paths);
+        // Every path's sources are resolved: nothing encloses them now.
         for path in paths {
-            let without = if path.methods.iter().any(|m| m.policy.is_some()) {
-                WithoutDefault::Refuse
-            } else {
-                WithoutDefault::PassThrough
-            };
+            let without = path.without_default();
             let methods = path
                 .methods
                 .iter()
                 .map(|m| {
-                    (
-                        m.routed.clone(),
-                        Decider::new(&m.policy, &m.sources, without),
-                    )
+                    let decider = Decider::new(&m.policy, &m.sources, without);
+                    (m.routed.clone(), decider)
                 })
                 .collect();
             let service = Decide {
@@ -888,19 +889,12 @@ impl CorsRouter<()> {
         self,
         prefix: &str,
         outer: &Sources,
+        debug_mode: bool,
         mut rest: Router,
-        paths: &mut Vec<FlatPath>,
+        paths: &mut Vec<PathEntry<()>>,
     ) -> (Router, Option<Decide<MethodRouter>>) {
         let sources = self.sources.within(outer);
-        let debug_mode = self.debug_mode;
-        let judge = |others| {
-            Arc::new(Judge {
-                prefix: prefix.trim_end_matches('/').to_owned(),
-                methods: Vec::new(),
-                others,
-                debug_mode,
-            })
-        };
+        let judge = |others| Judge::single(prefix, others, debug_mode);
         for item in self.items {
             match item {
                 Item::Path(entry) => {
@@ -918,30 +912,21 @@ impl CorsRouter<()> {
                             ..m
                         })
                         .collect();
-                    let flat = FlatPath {
+                    let flat = PathEntry {
                         path,
                         router,
                         methods,
                         sources: entry.sources.within(&sources),
                     };
                     match paths.iter_mut().find(|p| p.path == flat.path) {
-                        Some(existing) => {
-                            if !existing.sources.same(&flat.sources) {
-                                // Routers with different defaults share the
-                                // path: its unrouted methods go to the
-                                // enclosing router's.
-                                existing.sources = outer.clone();
-                            }
-                            existing.router =
-                                std::mem::take(&mut existing.router).merge(flat.router);
-                            existing.methods.extend(flat.methods);
-                        }
+                        Some(existing) => existing.absorb(flat, outer),
                         None => paths.push(flat),
                     }
                 }
                 Item::Nested(path, router) => {
                     let full = nested_path(prefix, &path);
-                    let (nested, fallback) = router.flatten(&full, &sources, Router::new(), paths);
+                    let (nested, fallback) =
+                        router.flatten(&full, &sources, debug_mode, Router::new(), paths);
                     let nested = match fallback {
                         Some(fallback) => nested.fallback_service(fallback),
                         None => nested,
@@ -975,14 +960,6 @@ impl CorsRouter<()> {
         });
         (rest, fallback)
     }
-}
-
-/// A known path at its full path, with every handler routers gave it.
-struct FlatPath {
-    path: String,
-    router: MethodRouter,
-    methods: Vec<MethodEntry>,
-    sources: Sources,
 }
 
 /// A plain axum `Router`, to merge or nest into a `CorsRouter`: route-cors
