@@ -1,4 +1,4 @@
-//! The `#[cors]` attribute's compile-time contract: every rule violation is
+//! The `#[cors]` attribute's compile-time checks: every rule violation is
 //! an error on the offending token (`ui/fail`, one rule per file, with the
 //! exact message in its `.stderr`), and every valid form compiles (`ui/pass`).
 //!

@@ -78,7 +78,7 @@ fn several_mistakes_in_one_list_are_all_reported() {
         origins: list(&["HTTPS://A.COM", "https://a.com:443", "https://*.com", "*"]),
         ..Spec::default()
     };
-    // The order inside one list is not part of the contract: sort by index.
+    // The order inside one list is not promised: sort by index.
     let mut found = summary(&errors(&spec));
     found.sort_by_key(|&(_, index, _)| index);
     assert_eq!(

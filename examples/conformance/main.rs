@@ -1,4 +1,4 @@
-//! The conformance server: every part of the contract on one API, for
+//! The conformance server: every behaviour of route-cors on one API, for
 //! black-box tests over HTTP and in a browser. It follows the repository's
 //! `CONFORMANCE.md` (at the repository root), which fixes its routes,
 //! policies and responses.
