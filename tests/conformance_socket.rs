@@ -139,13 +139,29 @@ async fn post_users_echoes_with_credentials_for_the_admin_origin() {
 #[tokio::test]
 async fn delete_users_is_plain_and_falls_under_the_global_default() {
     let server = start();
+    // Without an `Origin`, no page sent it: the plain handler runs, under
+    // the default, which grants nothing without an origin.
     let req = Request::delete(server.url("/users"))
-        .header("origin", APP)
         .body(Body::empty())
         .unwrap();
     let res = send(req).await;
     assert_eq!(res.body, "deleted");
     res.assert_cors(&[("vary", "origin")]);
+    // From a page on another origin, the default decides the write: it
+    // allows neither the app's origin nor, for its own, `DELETE`.
+    for (origin, check) in [
+        (APP, "origin not allowed"),
+        (GLOBAL, "method DELETE not allowed"),
+    ] {
+        let req = Request::delete(server.url("/users"))
+            .header("origin", origin)
+            .body(Body::empty())
+            .unwrap();
+        let res = send(req).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{origin}");
+        assert_eq!(res.body, format!("cross-origin write refused: {check}"));
+        res.assert_cors(&[("vary", "origin")]);
+    }
     // The default allows GET and POST only: a DELETE preflight is refused.
     let res = send(
         preflight(&server, "/users", GLOBAL, "DELETE")
@@ -493,19 +509,28 @@ async fn auth_401_on_secure_carries_the_routes_credentialed_grant_for_its_origin
 async fn auth_401_on_secure_grants_no_other_origin_not_even_the_global_defaults() {
     let server = start();
     for origin in [GLOBAL, APP, EVIL] {
-        for method in ["GET", "POST"] {
-            let res = send(actual(&server, method, "/secure", origin)).await;
-            assert_eq!(
-                res.status,
-                StatusCode::UNAUTHORIZED,
-                "{method} from {origin}"
-            );
-            assert_eq!(res.headers["www-authenticate"], "Bearer");
-            // Only Vary: no allow-origin (neither the route's nor the
-            // default's), no allow-credentials.
-            res.assert_cors(&[("vary", "origin")]);
-        }
+        let res = send(actual(&server, "GET", "/secure", origin)).await;
+        assert_eq!(res.status, StatusCode::UNAUTHORIZED, "GET from {origin}");
+        assert_eq!(res.headers["www-authenticate"], "Bearer");
+        // Only Vary: no allow-origin (neither the route's nor the
+        // default's), no allow-credentials.
+        res.assert_cors(&[("vary", "origin")]);
+        // A write from these origins is refused before the auth layer runs.
+        let res = send(actual(&server, "POST", "/secure", origin)).await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "POST from {origin}");
+        assert!(res.headers.get("www-authenticate").is_none());
+        res.assert_cors(&[("vary", "origin")]);
+        assert_eq!(res.body, "cross-origin write refused: origin not allowed");
     }
+    // The same write without an `Origin` comes from no page: the auth
+    // layer answers it.
+    let req = Request::post(server.url("/secure"))
+        .body(Body::empty())
+        .unwrap();
+    let res = send(req).await;
+    assert_eq!(res.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(res.headers["www-authenticate"], "Bearer");
+    res.assert_cors(&[("vary", "origin")]);
 }
 
 #[tokio::test]
@@ -691,23 +716,38 @@ async fn methods_without_a_policy_on_users_get_the_global_default_not_the_other_
             assert_absent(&res, "allow");
         }
     }
-    for origin in [GLOBAL, APP, ADMIN] {
-        let res = send(actual(&server, "DELETE", "/users", origin)).await;
-        assert_eq!(res.status, StatusCode::OK, "DELETE from {origin}");
-        assert_eq!(res.body, "deleted");
-        res.assert_cors(&[("vary", "origin")]);
-
-        // axum's 405 for the unrouted method keeps its Allow: this is an
-        // actual request, not a preflight.
-        let res = send(actual(&server, "PATCH", "/users", origin)).await;
-        assert_eq!(
-            res.status,
-            StatusCode::METHOD_NOT_ALLOWED,
-            "PATCH from {origin}"
-        );
-        assert_eq!(res.headers["allow"], "GET,HEAD,POST,DELETE");
-        res.assert_cors(&[("vary", "origin")]);
+    // Sent by pages on these origins, both writes are refused by the
+    // default's verdict: its origin, then its methods.
+    for method in ["DELETE", "PATCH"] {
+        for origin in [GLOBAL, APP, ADMIN] {
+            let res = send(actual(&server, method, "/users", origin)).await;
+            assert_eq!(res.status, StatusCode::FORBIDDEN, "{method} from {origin}");
+            let check = if origin == GLOBAL {
+                format!("method {method} not allowed")
+            } else {
+                "origin not allowed".to_owned()
+            };
+            assert_eq!(res.body, format!("cross-origin write refused: {check}"));
+            res.assert_cors(&[("vary", "origin")]);
+        }
     }
+    // The same requests from no page reach the app, under the default.
+    let req = Request::delete(server.url("/users"))
+        .body(Body::empty())
+        .unwrap();
+    let res = send(req).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(res.body, "deleted");
+    res.assert_cors(&[("vary", "origin")]);
+    // axum's 405 for the unrouted method keeps its Allow: this is an
+    // actual request, not a preflight.
+    let req = Request::patch(server.url("/users"))
+        .body(Body::empty())
+        .unwrap();
+    let res = send(req).await;
+    assert_eq!(res.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(res.headers["allow"], "GET,HEAD,POST,DELETE");
+    res.assert_cors(&[("vary", "origin")]);
 }
 
 #[tokio::test]
@@ -819,15 +859,16 @@ async fn every_origin_dependent_answer_varies_on_origin_refusals_included() {
     let actuals: &[(&str, &str, &str, StatusCode)] = &[
         ("GET", "/secure", ADMIN, StatusCode::UNAUTHORIZED),
         ("GET", "/secure", GLOBAL, StatusCode::UNAUTHORIZED),
-        ("POST", "/secure", EVIL, StatusCode::UNAUTHORIZED),
+        // A cross-origin write the policy does not grant: refused first.
+        ("POST", "/secure", EVIL, StatusCode::FORBIDDEN),
         ("GET", "/slow", APP, StatusCode::REQUEST_TIMEOUT),
         ("GET", "/slow", GLOBAL, StatusCode::REQUEST_TIMEOUT),
         ("GET", "/boom", APP, StatusCode::INTERNAL_SERVER_ERROR),
         ("GET", "/boom", GLOBAL, StatusCode::INTERNAL_SERVER_ERROR),
         ("GET", "/nope", GLOBAL, StatusCode::NOT_FOUND),
         ("GET", "/nope", EVIL, StatusCode::NOT_FOUND),
-        ("DELETE", "/users", GLOBAL, StatusCode::OK),
-        ("PATCH", "/users", GLOBAL, StatusCode::METHOD_NOT_ALLOWED),
+        ("DELETE", "/users", GLOBAL, StatusCode::FORBIDDEN),
+        ("PATCH", "/users", GLOBAL, StatusCode::FORBIDDEN),
         ("GET", "/api/v1/users", ADMIN, StatusCode::OK),
         ("GET", "/api/v1/users", APP, StatusCode::OK),
         ("GET", "/users", EVIL, StatusCode::OK),
@@ -1144,4 +1185,87 @@ fn an_invalid_cors_config_at_start_up_prints_every_broken_rule_and_exits_1() {
     .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(code, Some(1), "{stderr}");
     assert!(stderr.contains("cannot read CORS_CONFIG"), "{stderr}");
+}
+
+/// A form `POST` as Chromium and Firefox send it from a page on `origin`.
+fn form_post(server: &ConformanceServer, path: &str, origin: &str) -> Request<Body> {
+    Request::post(server.url(path))
+        .header("origin", origin)
+        .header("sec-fetch-site", "cross-site")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from("transfer=all"))
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_form_post_to_users_from_a_refused_origin_never_reaches_the_handler() {
+    let server = start();
+    let res = send(form_post(&server, "/users", EVIL)).await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert_eq!(res.headers["content-type"], "text/plain; charset=utf-8");
+    res.assert_cors(&[("vary", "origin")]);
+    assert_eq!(res.body, "cross-origin write refused: origin not allowed");
+    // The route's own origin: the handler echoes the body, granted.
+    let res = send(form_post(&server, "/users", ADMIN)).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(res.body, "transfer=all");
+    res.assert_cors(&[
+        ("access-control-allow-origin", ADMIN),
+        ("access-control-allow-credentials", "true"),
+        ("vary", "origin"),
+    ]);
+    // From the page's own origin, whatever its `Origin`: the handler runs.
+    let req = Request::post(server.url("/users"))
+        .header("origin", EVIL)
+        .header("sec-fetch-site", "same-origin")
+        .body(Body::from("mine"))
+        .unwrap();
+    let res = send(req).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(res.body, "mine");
+    res.assert_cors(&[("vary", "origin")]);
+}
+
+#[tokio::test]
+async fn callback_takes_writes_from_any_origin_and_grants_reads_to_its_own() {
+    let server = start();
+    let res = send(form_post(&server, "/callback", EVIL)).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(res.body, "transfer=all");
+    res.assert_cors(&[("vary", "origin")]);
+    let res = send(form_post(&server, "/callback", APP)).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert_eq!(res.body, "transfer=all");
+    res.assert_cors(&[("access-control-allow-origin", APP), ("vary", "origin")]);
+}
+
+/// `/items/{id}` serves only `PUT`: a preflight for `POST` is refused even
+/// from the default's origin, which the default would grant; the actual
+/// `POST` gets axum's `405` with the default's grant, for the page to read.
+#[tokio::test]
+async fn a_preflight_for_a_method_no_handler_serves_is_refused_whatever_the_default_allows() {
+    let server = start();
+    let res = send(
+        preflight(&server, "/items/1", GLOBAL, "POST")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN);
+    assert_eq!(res.body, "method POST not allowed");
+    res.assert_cors(&[("vary", PREFLIGHT_VARY)]);
+    assert_absent(&res, "allow");
+    let res = send(actual(&server, "POST", "/items/1", GLOBAL)).await;
+    assert_eq!(res.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(res.headers["allow"], "PUT");
+    res.assert_cors(&[("access-control-allow-origin", GLOBAL), ("vary", "origin")]);
+    // `/plain` is a plain axum `MethodRouter`: route-cors cannot see its
+    // methods, so the default keeps deciding them.
+    let res = send(
+        preflight(&server, "/plain", GLOBAL, "POST")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(res.status, StatusCode::NO_CONTENT);
 }

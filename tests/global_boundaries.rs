@@ -14,7 +14,7 @@ use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
 use http::StatusCode;
-use oneshot::{assert_cors, cors_lines, preflight, send, PREFLIGHT_VARY};
+use oneshot::{assert_cors, body_text, cors_lines, preflight, send, PREFLIGHT_VARY};
 use route_cors::{cors, CorsRouter, Policy};
 use tower_http::timeout::TimeoutLayer;
 
@@ -278,16 +278,34 @@ async fn actual_request_with_a_method_the_default_does_not_allow_gets_no_grant()
         )
         .default_policy(global())
         .into_router();
+    // Sent from the page's own origin, the handler runs, without a grant.
     let res = send(
         app.clone(),
         http::Request::delete("/plain")
             .header("origin", GLOBAL)
+            .header("sec-fetch-site", "same-origin")
             .body(Body::empty())
             .unwrap(),
     )
     .await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_cors(&res, &[("vary", "origin")]);
+    // Sent from another site, the write is refused before the handler.
+    let res = send(
+        app.clone(),
+        http::Request::delete("/plain")
+            .header("origin", GLOBAL)
+            .header("sec-fetch-site", "cross-site")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_cors(&res, &[("vary", "origin")]);
+    assert_eq!(
+        body_text(res).await,
+        "cross-origin write refused: method DELETE not allowed"
+    );
     let res = send(app, get_req("/plain", GLOBAL)).await;
     assert_cors(
         &res,

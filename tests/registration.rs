@@ -122,14 +122,29 @@ async fn plain_handler_on_a_policied_path_without_a_default_gets_no_grant() {
         .route("/users", users())
         .with_state(state())
         .into_router();
+    // From the page's own origin the handler runs, without a grant.
     let req = http::Request::delete("/users")
         .header("origin", APP)
+        .header("host", "app.example.com")
         .body(Body::empty())
         .unwrap();
     let res = send(app.clone(), req).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert_cors(&res, &[]);
     assert_eq!(body_text(res).await, "deleted");
+    // From another origin nothing grants the write: refused.
+    let req = http::Request::delete("/users")
+        .header("origin", APP)
+        .header("host", "api.example.com")
+        .body(Body::empty())
+        .unwrap();
+    let res = send(app.clone(), req).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_cors(&res, &[("vary", "origin")]);
+    assert_eq!(
+        body_text(res).await,
+        "cross-origin write refused: method DELETE not allowed"
+    );
     // Its preflight is refused, even for an origin that GET allows.
     let res = send(
         app,

@@ -57,6 +57,7 @@ pub struct Attr {
     pub max_age: Option<Written<i128>>,
     pub private_network: Option<Written<bool>>,
     pub insecure_origins: Option<Written<bool>>,
+    pub writes_from_any_origin: Option<Written<bool>>,
     pub krate: Option<syn::Path>,
     /// Whether `policy` was given, even with a name that could not be used.
     pub policy_given: bool,
@@ -84,6 +85,7 @@ impl Attr {
             Key::MaxAge => self.max_age.as_ref().map(|v| &v.tokens),
             Key::PrivateNetwork => self.private_network.as_ref().map(|v| &v.tokens),
             Key::InsecureOrigins => self.insecure_origins.as_ref().map(|v| &v.tokens),
+            Key::WritesFromAnyOrigin => self.writes_from_any_origin.as_ref().map(|v| &v.tokens),
         }
     }
 
@@ -160,6 +162,7 @@ pub fn parse(args: TokenStream, cx: &mut Ctxt) -> Attr {
             Key::Credentials => attr.credentials = flag(key, &meta, cx),
             Key::PrivateNetwork => attr.private_network = flag(key, &meta, cx),
             Key::InsecureOrigins => attr.insecure_origins = flag(key, &meta, cx),
+            Key::WritesFromAnyOrigin => attr.writes_from_any_origin = flag(key, &meta, cx),
             Key::MaxAge => attr.max_age = integer(key, &meta, cx),
         }
         if cx.error_count() > errors_before {

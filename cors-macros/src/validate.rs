@@ -61,6 +61,10 @@ fn validate(attr: &Attr, cx: &mut Ctxt) -> Option<ValidPolicy> {
         private_network: attr.private_network.as_ref().is_some_and(|p| p.value),
         origin_fn: false,
         insecure_origins: attr.insecure_origins.as_ref().is_some_and(|i| i.value),
+        writes_from_any_origin: attr
+            .writes_from_any_origin
+            .as_ref()
+            .is_some_and(|w| w.value),
     };
     match route_cors_rules::validate(&spec) {
         Ok(policy) => Some(policy),

@@ -12,10 +12,11 @@ pub enum Key {
     MaxAge,
     PrivateNetwork,
     InsecureOrigins,
+    WritesFromAnyOrigin,
 }
 
 impl Key {
-    pub const ALL: [Key; 8] = [
+    pub const ALL: [Key; 9] = [
         Key::Origins,
         Key::Methods,
         Key::Headers,
@@ -24,6 +25,7 @@ impl Key {
         Key::MaxAge,
         Key::PrivateNetwork,
         Key::InsecureOrigins,
+        Key::WritesFromAnyOrigin,
     ];
 
     pub fn name(self) -> &'static str {
@@ -36,6 +38,7 @@ impl Key {
             Key::MaxAge => "max_age",
             Key::PrivateNetwork => "private_network",
             Key::InsecureOrigins => "insecure_origins",
+            Key::WritesFromAnyOrigin => "writes_from_any_origin",
         }
     }
 
@@ -71,6 +74,10 @@ const ALIASES: &[(&str, Key)] = &[
     ("private_network_access", Key::PrivateNetwork),
     ("allow_insecure_origins", Key::InsecureOrigins),
     ("allow_http", Key::InsecureOrigins),
+    ("allow_cross_origin_writes", Key::WritesFromAnyOrigin),
+    ("cross_origin_writes", Key::WritesFromAnyOrigin),
+    ("writes_from_any_origins", Key::WritesFromAnyOrigin),
+    ("csrf_exempt", Key::WritesFromAnyOrigin),
 ];
 
 /// The key the user probably meant by `unknown`, among `extra` too (the macro

@@ -34,6 +34,9 @@ pub struct Spec<'a> {
     /// `credentials` with `http://` origins that are not loopback, allowed
     /// knowingly.
     pub insecure_origins: bool,
+    /// Cross-origin writes (`POST`, `PUT`, ... sent by a page on another
+    /// origin) reach the handler whatever their origin or method.
+    pub writes_from_any_origin: bool,
 }
 
 /// Where a violation is: the key, and the list element when it is one.
@@ -93,6 +96,9 @@ pub struct ValidPolicy {
     /// `credentials` with `http://` origins that are not loopback, allowed
     /// knowingly.
     pub insecure_origins: bool,
+    /// Cross-origin writes reach the handler whatever their origin or
+    /// method.
+    pub writes_from_any_origin: bool,
 }
 
 /// Checks a whole policy and reports every mistake, not just the first.
@@ -192,6 +198,14 @@ pub fn validate(spec: &Spec<'_>) -> Result<ValidPolicy, Vec<Located>> {
             .help("list the origins allowed to reach the private network");
         errors.push(Key::Origins, None, v);
     }
+    if spec.writes_from_any_origin && origins == Origins::Any {
+        let v = Violation::new(
+            Rule::WritesFromAnyOriginWithAnyOrigin,
+            "writes_from_any_origin",
+        )
+        .help("remove `writes_from_any_origin`");
+        errors.push(Key::WritesFromAnyOrigin, None, v);
+    }
     if errors.0.is_empty() {
         Ok(ValidPolicy {
             origins,
@@ -202,6 +216,7 @@ pub fn validate(spec: &Spec<'_>) -> Result<ValidPolicy, Vec<Located>> {
             max_age,
             private_network: spec.private_network,
             insecure_origins: spec.insecure_origins,
+            writes_from_any_origin: spec.writes_from_any_origin,
         })
     } else {
         Err(errors.0)

@@ -181,3 +181,54 @@ impl Write for StackString {
         Ok(())
     }
 }
+
+/// Whether a request's `Origin` names the request's own host and port:
+/// `authority` is its `Host` (or, in HTTP/2, the URI's authority). Hosts
+/// compare case-insensitively, and a port left out is the origin scheme's
+/// default (`:443` for `https`, `:80` for `http`), on either side. `null`,
+/// a value that is not `scheme://host[:port]`, and an unreadable port are
+/// never the same. Allocation-free.
+pub fn is_same_origin(origin: &[u8], authority: &[u8]) -> bool {
+    let Some(sep) = origin.windows(3).position(|w| w == b"://") else {
+        return false;
+    };
+    let scheme = &origin[..sep];
+    let default = match scheme {
+        b"http" | b"ws" => Some(80),
+        b"https" | b"wss" => Some(443),
+        _ => None,
+    };
+    // The URI's authority may carry userinfo; `Host` never does.
+    let authority = match authority.iter().rposition(|&b| b == b'@') {
+        Some(at) => &authority[at + 1..],
+        None => authority,
+    };
+    let (Some((origin_host, origin_port)), Some((own_host, own_port))) =
+        (host_and_port(&origin[sep + 3..]), host_and_port(authority))
+    else {
+        return false;
+    };
+    !origin_host.is_empty()
+        && origin_host.eq_ignore_ascii_case(own_host)
+        && origin_port.or(default) == own_port.or(default)
+}
+
+/// `host[:port]` split, a bracketed IPv6 host kept whole; `None` for a port
+/// that is not a port.
+fn host_and_port(authority: &[u8]) -> Option<(&[u8], Option<u16>)> {
+    let colon = if authority.starts_with(b"[") {
+        let close = authority.iter().position(|&b| b == b']')?;
+        match authority.get(close + 1) {
+            None => return Some((authority, None)),
+            Some(b':') => close + 1,
+            Some(_) => return None,
+        }
+    } else {
+        match authority.iter().rposition(|&b| b == b':') {
+            Some(colon) => colon,
+            None => return Some((authority, None)),
+        }
+    };
+    let port = parse_port(&authority[colon + 1..])?;
+    Some((&authority[..colon], Some(port)))
+}

@@ -64,6 +64,7 @@ pub enum Rule {
     PrivateNetworkWithAnyOrigin,
     OriginFnWithAnyOrigin,
     InsecureOriginWithCredentials,
+    WritesFromAnyOriginWithAnyOrigin,
     // run-time policy names
     PolicyNameInvalid,
     PolicyNameReserved,
@@ -123,6 +124,7 @@ impl Rule {
             PrivateNetworkWithAnyOrigin => "private-network-with-any-origin",
             OriginFnWithAnyOrigin => "origin-fn-with-any-origin",
             InsecureOriginWithCredentials => "insecure-origin-with-credentials",
+            WritesFromAnyOriginWithAnyOrigin => "writes-from-any-origin-with-any-origin",
             PolicyNameInvalid => "policy-name-invalid",
             PolicyNameReserved => "policy-name-reserved",
         }
@@ -180,6 +182,7 @@ impl Rule {
             PrivateNetworkWithAnyOrigin => "private network access cannot be granted to any origin",
             OriginFnWithAnyOrigin => "`origins = \"*\"` already allows every origin, so an origin function would never be asked; list the origins it does not decide, or none",
             InsecureOriginWithCredentials => "with `credentials`, an `http://` origin that is not loopback lets anyone on the network path of that page read the credentialed responses",
+            WritesFromAnyOriginWithAnyOrigin => "`origins = \"*\"` already lets writes from every origin through, so `writes_from_any_origin` changes nothing",
             PolicyNameInvalid => "a policy name is 1 to 64 characters of lowercase ASCII letters, digits, `-` and `_`",
             PolicyNameReserved => "`default` is the default policy, which every route without a policy of its own gets; name another policy",
         }

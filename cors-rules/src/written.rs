@@ -56,6 +56,7 @@ pub struct Written<'a> {
     pub max_age: Option<u32>,
     pub private_network: bool,
     pub insecure_origins: bool,
+    pub writes_from_any_origin: bool,
 }
 
 /// The policy as one string: a line for each key given, in the order of
@@ -109,6 +110,7 @@ fn value(policy: &ValidPolicy, key: Key) -> Option<String> {
         Key::MaxAge => policy.max_age.map(|age| age.to_string()),
         Key::PrivateNetwork => flag(policy.private_network),
         Key::InsecureOrigins => flag(policy.insecure_origins),
+        Key::WritesFromAnyOrigin => flag(policy.writes_from_any_origin),
     }
 }
 
@@ -133,6 +135,7 @@ impl<'a> Written<'a> {
                 Key::MaxAge => written.max_age = value.parse().ok(),
                 Key::PrivateNetwork => written.private_network = true,
                 Key::InsecureOrigins => written.insecure_origins = true,
+                Key::WritesFromAnyOrigin => written.writes_from_any_origin = true,
             }
         }
         written

@@ -255,6 +255,7 @@ fn credentials_and_private_network_with_listed_values_are_accepted() {
         private_network: true,
         origin_fn: false,
         insecure_origins: false,
+        writes_from_any_origin: false,
     };
     let policy = valid(&spec);
     assert!(policy.credentials);

@@ -39,6 +39,7 @@ fn one_mistake_per_key_are_all_reported_in_key_order() {
         private_network: false,
         origin_fn: false,
         insecure_origins: false,
+        writes_from_any_origin: false,
     };
     assert_eq!(
         summary(&errors(&spec)),

@@ -58,7 +58,8 @@ fn key_names_round_trip() {
             "credentials",
             "max_age",
             "private_network",
-            "insecure_origins"
+            "insecure_origins",
+            "writes_from_any_origin"
         ]
     );
     for key in Key::ALL {

@@ -23,6 +23,7 @@ fn panics_on(s: &str) -> bool {
             private_network: true,
             origin_fn: true,
             insecure_origins: false,
+            writes_from_any_origin: false,
         };
         let _ = validate(&spec);
         let _ = validate(&Spec {

@@ -200,6 +200,7 @@ fn credentials_with_an_insecure_origin_is_refused_unless_said_knowingly() {
     );
     let knowingly = Spec {
         insecure_origins: true,
+        writes_from_any_origin: false,
         ..spec.clone()
     };
     assert!(route_cors_rules::validate(&knowingly).is_ok());

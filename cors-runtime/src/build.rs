@@ -39,6 +39,7 @@ pub struct PolicyBuilder {
     max_age: Option<i64>,
     private_network: bool,
     insecure_origins: bool,
+    writes_from_any_origin: bool,
     origin_fn: Option<OriginFn>,
 }
 
@@ -174,6 +175,19 @@ impl PolicyBuilder {
         self
     }
 
+    /// Lets cross-origin writes (a `POST`, `PUT`, `DELETE`, ... that a page
+    /// on another origin sent) reach the handler whatever their origin or
+    /// method, for a route that every page must be able to write to: a
+    /// sign-in provider's form post, a payment provider's return. Reads are
+    /// still granted to the allowed origins only. Without it, a cross-origin
+    /// write that the policy does not grant is refused with `403` before any
+    /// middleware or handler runs. Refused beside `origins = "*"`, which
+    /// already lets every write through.
+    pub fn writes_from_any_origin(mut self, allow: bool) -> Self {
+        self.writes_from_any_origin = allow;
+        self
+    }
+
     /// Grants Private Network Access to the allowed origins.
     pub fn private_network(mut self, allow: bool) -> Self {
         self.private_network = allow;
@@ -192,6 +206,7 @@ impl PolicyBuilder {
             private_network: self.private_network,
             origin_fn: self.origin_fn.is_some(),
             insecure_origins: self.insecure_origins,
+            writes_from_any_origin: self.writes_from_any_origin,
         };
         let valid = route_cors_rules::validate(&spec).map_err(PolicyError::new)?;
         let mut policy = from_valid(&valid);
@@ -227,6 +242,7 @@ fn from_valid(valid: &ValidPolicy) -> Policy {
         },
         credentials: valid.credentials,
         private_network: valid.private_network,
+        writes_from_any_origin: valid.writes_from_any_origin,
         allow_headers: value(valid.allow_headers_value()),
         expose_headers: value(valid.expose_headers_value()),
         max_age: valid.max_age.map(HeaderValue::from),

@@ -25,7 +25,8 @@ impl CompiledPolicy {
             .origins(written.origins())
             .credentials(written.credentials)
             .private_network(written.private_network)
-            .insecure_origins(written.insecure_origins);
+            .insecure_origins(written.insecure_origins)
+            .writes_from_any_origin(written.writes_from_any_origin);
         if let Some(methods) = written.methods {
             builder = builder.methods(items(methods));
         }

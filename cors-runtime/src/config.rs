@@ -37,6 +37,7 @@ pub struct PolicyConfig {
     max_age: Option<i64>,
     private_network: bool,
     insecure_origins: bool,
+    writes_from_any_origin: bool,
 }
 
 /// A value as written, before its key says what it must be.
@@ -84,16 +85,18 @@ impl PolicyConfig {
                 Some(Key::Methods) => config.methods = list(&key, value, &mut mistakes),
                 Some(Key::Headers) => config.headers = list(&key, value, &mut mistakes),
                 Some(Key::Expose) => config.expose = list(&key, value, &mut mistakes),
-                Some(flag @ (Key::Credentials | Key::PrivateNetwork | Key::InsecureOrigins)) => {
-                    match (flag, value) {
-                        (Key::Credentials, Raw::Bool(on)) => config.credentials = on,
-                        (Key::PrivateNetwork, Raw::Bool(on)) => config.private_network = on,
-                        (_, Raw::Bool(on)) => config.insecure_origins = on,
-                        (_, other) => {
-                            mistakes.push(format!("`{key}` is true or false, found {other}"))
-                        }
-                    }
-                }
+                Some(
+                    flag @ (Key::Credentials
+                    | Key::PrivateNetwork
+                    | Key::InsecureOrigins
+                    | Key::WritesFromAnyOrigin),
+                ) => match (flag, value) {
+                    (Key::Credentials, Raw::Bool(on)) => config.credentials = on,
+                    (Key::PrivateNetwork, Raw::Bool(on)) => config.private_network = on,
+                    (Key::InsecureOrigins, Raw::Bool(on)) => config.insecure_origins = on,
+                    (_, Raw::Bool(on)) => config.writes_from_any_origin = on,
+                    (_, other) => mistakes.push(format!("`{key}` is true or false, found {other}")),
+                },
                 Some(Key::MaxAge) => match value {
                     Raw::Int(seconds) => config.max_age = Some(seconds),
                     other => mistakes.push(format!(
@@ -116,7 +119,8 @@ impl PolicyConfig {
         let mut builder = Policy::builder()
             .credentials(self.credentials)
             .private_network(self.private_network)
-            .insecure_origins(self.insecure_origins);
+            .insecure_origins(self.insecure_origins)
+            .writes_from_any_origin(self.writes_from_any_origin);
         if let Some(origins) = self.origins {
             builder = builder.origins(origins);
         }

@@ -56,6 +56,29 @@ impl Routed {
     }
 }
 
+/// Whether route-cors sees every method a path serves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Served {
+    /// Every handler of the path came through route-cors's builders: a
+    /// preflight for a method none of them serves is refused, since nothing
+    /// would answer the request.
+    Known,
+    /// A plain axum `MethodRouter`, router or service is part of it: the
+    /// default decides the methods route-cors cannot see.
+    Unknown,
+}
+
+impl Served {
+    /// Both together: known only if both are.
+    pub(crate) fn and(self, other: Served) -> Served {
+        if self == Served::Known && other == Served::Known {
+            Served::Known
+        } else {
+            Served::Unknown
+        }
+    }
+}
+
 /// Where a router's default comes from.
 #[derive(Clone, Debug)]
 pub(crate) enum DefaultSource {
@@ -209,6 +232,7 @@ pub(crate) struct Judge {
     pub(crate) methods: Vec<(Routed, Decider)>,
     /// Every method none of `methods` is routed for.
     pub(crate) others: Decider,
+    pub(crate) served: Served,
     /// Refused preflights are answered with the grants computed so far
     /// (development only).
     pub(crate) debug_mode: bool,
@@ -222,6 +246,7 @@ impl Judge {
             prefix: prefix.trim_end_matches('/').to_owned(),
             methods: Vec::new(),
             others,
+            served: Served::Unknown,
             debug_mode,
         })
     }
@@ -231,6 +256,20 @@ impl Judge {
     /// no `HEAD` one, and a method no handler is routed for to the `any`
     /// handler, as in axum; an empty (malformed) method reaches no handler.
     pub(crate) fn decider(&self, method: &[u8]) -> &Decider {
+        self.routed(method).unwrap_or(&self.others)
+    }
+
+    /// The decider of a preflight for `method`: `None` where no handler of
+    /// a path whose methods route-cors knows serves it.
+    pub(crate) fn preflight_decider(&self, method: &[u8]) -> Option<&Decider> {
+        match self.served {
+            Served::Known => self.routed(method),
+            Served::Unknown => Some(self.decider(method)),
+        }
+    }
+
+    /// The decider of the handler routed for `method`, if any.
+    fn routed(&self, method: &[u8]) -> Option<&Decider> {
         let find = |m: &[u8]| {
             self.methods
                 .iter()
@@ -250,6 +289,5 @@ impl Judge {
                     })
                     .flatten()
             })
-            .unwrap_or(&self.others)
     }
 }

@@ -18,6 +18,7 @@ mod router;
 mod service;
 mod strip_prefix;
 mod vary;
+mod writes;
 
 #[cfg(feature = "serde")]
 mod config;

@@ -66,6 +66,8 @@ pub struct Policy {
     pub(crate) headers: HeaderSet,
     pub(crate) credentials: bool,
     pub(crate) private_network: bool,
+    /// Cross-origin writes reach the app whatever their origin or method.
+    pub(crate) writes_from_any_origin: bool,
     /// `Access-Control-Allow-Headers`, when any header is allowed.
     pub(crate) allow_headers: Option<HeaderValue>,
     /// `Access-Control-Expose-Headers`, when any header is exposed.
@@ -290,6 +292,9 @@ impl fmt::Display for Policy {
         }
         if self.private_network {
             f.write_str("; private_network")?;
+        }
+        if self.writes_from_any_origin {
+            f.write_str("; writes_from_any_origin")?;
         }
         Ok(())
     }

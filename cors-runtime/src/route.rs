@@ -12,7 +12,7 @@ use http::Method;
 use tower_layer::Layer;
 use tower_service::Service;
 
-use crate::decide::{RoutePolicy, Routed};
+use crate::decide::{RoutePolicy, Routed, Served};
 use crate::handler::CorsHandler;
 
 /// The handlers of one path with their policies, for
@@ -42,6 +42,7 @@ pub struct CorsRoute<S = ()> {
     /// Each method registered through the builders, with its handler's
     /// policy.
     pub(crate) methods: Vec<(Routed, RoutePolicy)>,
+    pub(crate) served: Served,
 }
 
 macro_rules! method_fns {
@@ -54,7 +55,7 @@ macro_rules! method_fns {
                 T: 'static,
                 S: Clone + Send + Sync + 'static,
             {
-                CorsRoute::from(MethodRouter::new()).$name(handler)
+                CorsRoute::new().$name(handler)
             }
         )*
 
@@ -98,6 +99,7 @@ where
     CorsRoute {
         router: axum::routing::any(handler.into_handler()),
         methods: vec![(Routed::AnyOther, policy)],
+        served: Served::Known,
     }
 }
 
@@ -109,7 +111,7 @@ where
     T: 'static,
     S: Clone + Send + Sync + 'static,
 {
-    CorsRoute::from(MethodRouter::new()).on(filter, handler)
+    CorsRoute::new().on(filter, handler)
 }
 
 /// The methods a `MethodFilter` can hold.
@@ -129,6 +131,15 @@ impl<S> CorsRoute<S>
 where
     S: Clone + Send + Sync + 'static,
 {
+    /// No handler yet: the builders add them, each method seen.
+    fn new() -> Self {
+        CorsRoute {
+            router: MethodRouter::new(),
+            methods: Vec::new(),
+            served: Served::Known,
+        }
+    }
+
     /// Adds a handler for the methods of `filter`, as axum's
     /// `MethodRouter::on`.
     pub fn on<H, T>(mut self, filter: MethodFilter, handler: H) -> Self
@@ -202,6 +213,7 @@ impl<S> From<MethodRouter<S>> for CorsRoute<S> {
         CorsRoute {
             router,
             methods: Vec::new(),
+            served: Served::Unknown,
         }
     }
 }

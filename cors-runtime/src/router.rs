@@ -17,7 +17,9 @@ use axum::Router;
 use tower_layer::Layer;
 use tower_service::Service;
 
-use crate::decide::{Decider, DefaultSource, Judge, RoutePolicy, Routed, Sources, WithoutDefault};
+use crate::decide::{
+    Decider, DefaultSource, Judge, RoutePolicy, Routed, Served, Sources, WithoutDefault,
+};
 use crate::handler::CorsHandler;
 use crate::policies::{Policies, PoliciesError, Problem};
 use crate::policy::Policy;
@@ -104,6 +106,8 @@ struct PathEntry<S> {
     router: MethodRouter<S>,
     /// The methods registered through route-cors's builders.
     methods: Vec<MethodEntry>,
+    /// Whether those are all the methods the path serves.
+    served: Served,
     /// What decides the methods the path does not route: the sources of the
     /// router that registered it, or the enclosing ones where routers that
     /// share the path disagree.
@@ -165,6 +169,7 @@ where
             path: path.to_owned(),
             router: route.router,
             methods,
+            served: route.served,
             sources: Sources::default(),
         });
         self
@@ -420,6 +425,7 @@ where
                     path: entry.path,
                     router: entry.router.with_state(state.clone()),
                     methods: entry.methods,
+                    served: entry.served,
                     sources: entry.sources,
                 }),
                 Item::Nested(path, router) => Item::Nested(path, router.with_state(state.clone())),
@@ -480,7 +486,8 @@ where
     ///     app.describe(),
     ///     "GET /users: origins: https://app.example.com; methods: GET; headers: none; \
     ///      expose: none; credentials: no; max_age: 600\n\
-    ///      other methods of /users: refused (no policy, no default)\n\
+    ///      other methods of /users: no handler, preflights refused; actual requests: \
+    ///      refused (no policy, no default)\n\
     ///      paths that match no route: untouched (no policy, no default)\n"
     /// );
     /// ```
@@ -522,8 +529,14 @@ where
                     }
                     let others =
                         Decider::new(&RoutePolicy::None, &entry.sources.within(&sources), without);
-                    walk.routes
-                        .push_str(&format!("other methods of {path}: {}\n", others.describe()));
+                    let preflights = match entry.served {
+                        Served::Known => "no handler, preflights refused; actual requests: ",
+                        Served::Unknown => "",
+                    };
+                    walk.routes.push_str(&format!(
+                        "other methods of {path}: {preflights}{}\n",
+                        others.describe()
+                    ));
                 }
                 Item::Nested(path, router) => {
                     router.walk(&nested_path(prefix, path), &sources, walk);
@@ -603,6 +616,7 @@ where
         }
         self.router = std::mem::take(&mut self.router).merge(other.router);
         self.methods.extend(other.methods);
+        self.served = self.served.and(other.served);
     }
 }
 
@@ -866,6 +880,7 @@ impl CorsRouter<()> {
                     prefix: String::new(),
                     methods,
                     others: Decider::new(&RoutePolicy::None, &path.sources, without),
+                    served: path.served,
                     debug_mode,
                 }),
                 inner: path.router,
@@ -916,6 +931,7 @@ impl CorsRouter<()> {
                         path,
                         router,
                         methods,
+                        served: entry.served,
                         sources: entry.sources.within(&sources),
                     };
                     match paths.iter_mut().find(|p| p.path == flat.path) {

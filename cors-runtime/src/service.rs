@@ -27,6 +27,7 @@ use crate::actual::{self, Outcome};
 use crate::decide::{Decision, Judge};
 use crate::preflight::{self, Refusal, Refused};
 use crate::request::{is_preflight, requested_method_value};
+use crate::writes;
 
 /// The `allowed` of a refusal's event where no policy covers the method.
 const NO_POLICY: &str = "no policy covers this method";
@@ -92,6 +93,28 @@ impl<T: Inner> Service<Request> for Decide<T> {
         let decision = judge
             .decider(req.method().as_str().as_bytes())
             .decide(&mut snapshot);
+        if writes::is_unsafe(req.method()) && writes::from_another_origin(&req) {
+            if let Some(refusal) = writes::judge(&decision, &req) {
+                tracing::debug!(
+                    target: "route_cors",
+                    path = &*full_path(judge, &req),
+                    method = req.method().as_str(),
+                    origin = ?origin(req.headers()),
+                    check = refusal.check(),
+                    reason = %refusal,
+                    allowed = %match decision {
+                        Decision::Policy(policy) => policy.setting(refusal.check()),
+                        _ => NO_POLICY.to_owned(),
+                    },
+                    "cross-origin write refused"
+                );
+                return CorsFuture {
+                    kind: Kind::Answered {
+                        answer: Some(writes::refuse(&refusal)),
+                    },
+                };
+            }
+        }
         let outcome = match &decision {
             Decision::Policy(policy) => actual::judge(policy, req.method(), req.headers()),
             Decision::Refuse => Outcome::Refused,
@@ -142,7 +165,11 @@ impl<T: Inner> Decide<T> {
         let method = requested.map(HeaderValue::as_bytes).unwrap_or_default();
         let judge = &self.judge;
         let mut snapshot = None;
-        let decision = judge.decider(method).decide(&mut snapshot);
+        // A method no handler of the path serves is refused, whatever the
+        // default allows: nothing would answer the request.
+        let decision = judge
+            .preflight_decider(method)
+            .map_or(Decision::Refuse, |decider| decider.decide(&mut snapshot));
         let (judged, policy) = match decision {
             Decision::Policy(policy) => (preflight::judge(policy, req.headers()), Some(policy)),
             Decision::Refuse => {

@@ -146,6 +146,13 @@ async fn v1_users() -> &'static str {
     "v1 users"
 }
 
+// --- Cross-origin writes ------------------------------------------------------
+
+#[cors(origins = ["http://app.localhost:8001"], writes_from_any_origin)]
+async fn callback(body: String) -> String {
+    body
+}
+
 #[cors(policy = "partner")]
 async fn partner() -> &'static str {
     "partner"
@@ -229,6 +236,7 @@ pub fn app(policies: Policies) -> Result<Router, PoliciesError> {
         .merge(boom_routes)
         .nest("/api/v1", api_v1)
         .route("/partner", route_cors::get(partner))
+        .route("/callback", route_cors::post(callback))
         .policies(policies)
         .try_into_router()
 }
