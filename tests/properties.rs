@@ -1811,3 +1811,153 @@ proptest! {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// Cross-origin writes: the same-origin test, and no refused write getting in
+// ---------------------------------------------------------------------------
+
+/// A host as an `Origin` serializes it (lowercase) and as a `Host` header
+/// may carry it (any case): `(origin's, host's)`.
+fn host_pair() -> impl Strategy<Value = (String, String)> {
+    prop_oneof![
+        ("[a-z]{1,8}(\\.[a-z]{1,8}){0,2}", any::<u64>())
+            .prop_map(|(host, mask)| (host.clone(), recase(&host, mask))),
+        (any::<[u8; 4]>()).prop_map(|o| {
+            let ip = format!("{}.{}.{}.{}", o[0], o[1], o[2], o[3]);
+            (ip.clone(), ip)
+        }),
+        any::<[u16; 8]>().prop_map(|s| {
+            let ip = format!("[{}]", Ipv6Addr::from(s));
+            (ip.clone(), ip)
+        }),
+    ]
+}
+
+/// A port as written: none, the scheme's default, or another.
+fn port() -> impl Strategy<Value = Option<u16>> {
+    prop_oneof![
+        Just(None),
+        Just(Some(80)),
+        Just(Some(443)),
+        (1u16..).prop_map(Some)
+    ]
+}
+
+fn authority(host: &str, port: Option<u16>) -> String {
+    match port {
+        Some(port) => format!("{host}:{port}"),
+        None => host.to_owned(),
+    }
+}
+
+proptest! {
+    #![proptest_config(config(512))]
+
+    /// The model: same host (case aside) and the same port, a port left
+    /// out being the origin scheme's default.
+    #[test]
+    fn an_origin_is_the_requests_own_exactly_when_host_and_port_match(
+        https in any::<bool>(),
+        (origin_host, host_host) in host_pair(),
+        other_host in host_pair(),
+        origin_port in port(),
+        host_port in port(),
+        same_host in any::<bool>(),
+    ) {
+        let scheme = if https { "https" } else { "http" };
+        let default = if https { 443 } else { 80 };
+        let host_side = if same_host { host_host.clone() } else { other_host.1.clone() };
+        let origin = format!("{scheme}://{}", authority(&origin_host, origin_port));
+        let host = authority(&host_side, host_port);
+        let expected = origin_host.eq_ignore_ascii_case(&host_side)
+            && origin_port.unwrap_or(default) == host_port.unwrap_or(default);
+        prop_assert_eq!(
+            route_cors_rules::request_origin::is_same_origin(origin.as_bytes(), host.as_bytes()),
+            expected,
+            "Origin {} on Host {}", origin, host
+        );
+    }
+}
+
+/// How many times the guarded handler ran.
+static WRITES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+#[cors(origins = ["https://a.test"])]
+async fn guarded_write(body: String) -> String {
+    WRITES.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    body
+}
+
+fn sec_fetch_site() -> impl Strategy<Value = Vec<&'static str>> {
+    prop::collection::vec(
+        select(vec![
+            "cross-site",
+            "same-site",
+            "same-origin",
+            "none",
+            "nested",
+            "",
+        ]),
+        0..3,
+    )
+}
+
+proptest! {
+    #![proptest_config(config(512))]
+
+    /// Whatever `Origin`, `Host` and `Sec-Fetch-Site` say, a write reaches
+    /// the handler only from the route's origin, from the page's own origin,
+    /// or from no page.
+    #[test]
+    fn no_write_from_a_refused_origin_ever_reaches_the_handler(
+        origins in prop::collection::vec(
+            select(vec!["https://a.test", "https://evil.test", "null", "https://api.test", "http://api.test:8080", "https://API.test"]),
+            0..3,
+        ),
+        host in prop::option::of(select(vec!["api.test", "api.test:443", "API.TEST", "api.test:8080", "a.test", "evil.test"])),
+        sites in sec_fetch_site(),
+        method in select(vec!["POST", "PUT", "DELETE", "PATCH"]),
+    ) {
+        let app = CorsRouter::new()
+            .route("/w", route_cors::on(
+                axum::routing::MethodFilter::POST
+                    .or(axum::routing::MethodFilter::PUT)
+                    .or(axum::routing::MethodFilter::DELETE)
+                    .or(axum::routing::MethodFilter::PATCH),
+                guarded_write,
+            ))
+            .into_router();
+        let mut headers: Vec<(HeaderName, HeaderValue)> = Vec::new();
+        for origin in &origins {
+            headers.push((h("origin"), HeaderValue::from_static(origin)));
+        }
+        if let Some(host) = host {
+            headers.push((h("host"), HeaderValue::from_static(host)));
+        }
+        for site in &sites {
+            headers.push((h("sec-fetch-site"), HeaderValue::from_static(site)));
+        }
+        let before = WRITES.load(std::sync::atomic::Ordering::SeqCst);
+        let answer = call(&app, request(Method::from_bytes(method.as_bytes()).unwrap(), "/w", &headers));
+        let ran = WRITES.load(std::sync::atomic::Ordering::SeqCst) > before;
+        // The model.
+        let same_origin = match sites.as_slice() {
+            [] => match origins.as_slice() {
+                [] => true,
+                [origin] => host.is_some_and(|host| {
+                    route_cors_rules::request_origin::is_same_origin(origin.as_bytes(), host.as_bytes())
+                }),
+                _ => false,
+            },
+            [site] => *site == "same-origin" || *site == "none",
+            _ => false,
+        };
+        let granted = origins.as_slice() == ["https://a.test"];
+        prop_assert_eq!(ran, same_origin || granted, "{:?} {:?} {:?} -> {:?}", origins, host, sites, answer.status);
+        if !ran {
+            prop_assert_eq!(answer.status, StatusCode::FORBIDDEN);
+            prop_assert!(answer.body.starts_with("cross-origin write refused: "));
+            prop_assert_eq!(&answer.cors, &lines(&[("vary", "origin")]));
+        }
+    }
+}
