@@ -1231,3 +1231,209 @@ fn cors_error(events: &[Value], base: &str) -> Option<String> {
                 .map(str::to_owned)
         })
 }
+
+// ---------------------------------------------------------------------------
+// Cross-origin writes, as browsers send them
+// ---------------------------------------------------------------------------
+
+mod writes {
+    //! A page on a refused origin submits a form `POST` and sends a
+    //! `no-cors` fetch `POST` to a route of the test's own app: the handler
+    //! must not run. The same from the route's own origin, and from a page
+    //! the app serves itself (same origin), runs it. An outer layer counts
+    //! what arrived, so each test waits for the request before it looks at
+    //! the handler's count.
+
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+
+    use axum::extract::{Request, State};
+    use axum::middleware::{self, Next};
+    use axum::response::{Html, Response};
+    use route_cors::{cors, CorsRouter};
+    use serde_json::json;
+
+    use super::{in_browser, Engine, Run, PAGE_PORT};
+
+    #[derive(Clone, Default)]
+    struct Counts {
+        /// Requests to `/w` that reached the app's outermost layer.
+        arrived: Arc<AtomicUsize>,
+        /// Runs of the handler.
+        ran: Arc<AtomicUsize>,
+    }
+
+    #[cors(origins = ["http://app.localhost:8001"], methods = [POST])]
+    async fn write(State(counts): State<Counts>) -> &'static str {
+        counts.ran.fetch_add(1, Ordering::SeqCst);
+        "written"
+    }
+
+    async fn count_arrivals(State(counts): State<Counts>, req: Request, next: Next) -> Response {
+        if req.uri().path() == "/w" {
+            counts.arrived.fetch_add(1, Ordering::SeqCst);
+        }
+        next.run(req).await
+    }
+
+    /// The test's app on a free port, in a thread of its own: `POST /w`
+    /// under the app origin's policy, and `/page` (outside CORS) for the
+    /// same-origin case.
+    struct App {
+        counts: Counts,
+        port: u16,
+        _stop: tokio::sync::oneshot::Sender<()>,
+    }
+
+    impl App {
+        fn start() -> App {
+            let counts = Counts::default();
+            let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a free port");
+            let port = listener.local_addr().expect("its address").port();
+            listener.set_nonblocking(true).expect("non-blocking");
+            let app = CorsRouter::new()
+                .route("/w", route_cors::post(write))
+                .with_state(counts.clone())
+                .into_router()
+                .route(
+                    "/page",
+                    axum::routing::get(|| async {
+                        Html("<!doctype html><title>same origin</title>")
+                    }),
+                )
+                .layer(middleware::from_fn_with_state(
+                    counts.clone(),
+                    count_arrivals,
+                ));
+            let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+            std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .expect("a runtime");
+                runtime.block_on(async move {
+                    let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
+                    let _ = axum::serve(listener, app)
+                        .with_graceful_shutdown(async {
+                            let _ = stopped.await;
+                        })
+                        .await;
+                });
+            });
+            App {
+                counts,
+                port,
+                _stop: stop,
+            }
+        }
+
+        fn url(&self, path: &str) -> String {
+            format!("http://127.0.0.1:{}{path}", self.port)
+        }
+
+        /// Waits until one more request to `/w` arrived than `before`, then
+        /// says whether the handler ran for it.
+        fn handler_ran_for_next(&self, before: (usize, usize), what: &str) -> bool {
+            let deadline = Instant::now() + Duration::from_secs(10);
+            while self.counts.arrived.load(Ordering::SeqCst) == before.0 {
+                assert!(
+                    Instant::now() < deadline,
+                    "{what}: the request never arrived"
+                );
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            assert_eq!(
+                self.counts.arrived.load(Ordering::SeqCst),
+                before.0 + 1,
+                "{what}: one request"
+            );
+            self.counts.ran.load(Ordering::SeqCst) > before.1
+        }
+
+        fn before(&self) -> (usize, usize) {
+            (
+                self.counts.arrived.load(Ordering::SeqCst),
+                self.counts.ran.load(Ordering::SeqCst),
+            )
+        }
+    }
+
+    /// Submits a form `POST` to `action` from the page loaded now.
+    const FORM_POST: &str = r#"
+const done = arguments[arguments.length - 1];
+const form = document.createElement("form");
+form.method = "POST";
+form.action = arguments[0];
+const field = document.createElement("input");
+field.name = "transfer";
+field.value = "all";
+form.appendChild(field);
+document.body.appendChild(form);
+form.submit();
+done(true);
+"#;
+
+    /// A `no-cors` fetch `POST` (or a same-origin one) from the page.
+    const FETCH_POST: &str = r#"
+const done = arguments[arguments.length - 1];
+fetch(arguments[0], { method: "POST", mode: arguments[1], body: "transfer=all" })
+  .then(() => done(true))
+  .catch((e) => done(String(e)));
+"#;
+
+    fn page(origin: &str) -> String {
+        format!("http://{origin}.localhost:{PAGE_PORT}/")
+    }
+
+    fn run_writes(run: &Run) {
+        let app = App::start();
+        let session = run.session;
+        let engine = run.engine;
+        for (origin, runs) in [("evil", false), ("app", true)] {
+            let page = page(origin);
+            // A form POST from the page.
+            session.navigate(&page).unwrap_or_else(|e| panic!("{e}"));
+            let before = app.before();
+            session
+                .execute_async(FORM_POST, vec![json!(app.url("/w"))])
+                .unwrap_or_else(|e| panic!("{engine}: form post from {page}: {e}"));
+            let what = format!("{engine}: form POST from {page}");
+            assert_eq!(app.handler_ran_for_next(before, &what), runs, "{what}");
+            // A no-cors fetch POST from the page.
+            session.navigate(&page).unwrap_or_else(|e| panic!("{e}"));
+            let before = app.before();
+            session
+                .execute_async(FETCH_POST, vec![json!(app.url("/w")), json!("no-cors")])
+                .unwrap_or_else(|e| panic!("{engine}: no-cors fetch from {page}: {e}"));
+            let what = format!("{engine}: no-cors fetch POST from {page}");
+            assert_eq!(app.handler_ran_for_next(before, &what), runs, "{what}");
+        }
+        // A page the app serves itself: same origin, the handler runs.
+        session
+            .navigate(&app.url("/page"))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let before = app.before();
+        session
+            .execute_async(FETCH_POST, vec![json!("/w"), json!("same-origin")])
+            .unwrap_or_else(|e| panic!("{engine}: same-origin fetch: {e}"));
+        let what = format!("{engine}: same-origin fetch POST");
+        assert!(app.handler_ran_for_next(before, &what), "{what}");
+    }
+
+    mod chromium {
+        #[test]
+        fn a_write_from_a_refused_origin_never_runs_the_handler_and_one_from_its_own_or_the_same_origin_does(
+        ) {
+            super::in_browser(super::Engine::Chromium, super::run_writes);
+        }
+    }
+
+    mod firefox {
+        #[test]
+        fn a_write_from_a_refused_origin_never_runs_the_handler_and_one_from_its_own_or_the_same_origin_does(
+        ) {
+            super::in_browser(super::Engine::Firefox, super::run_writes);
+        }
+    }
+}
