@@ -304,3 +304,20 @@ fn several_mistakes_are_listed_one_per_line() {
          and data pages, which anyone can create: `null` [origin-null]"
     );
 }
+
+/// The rules the attribute applies at compile time hold at run time too:
+/// an `xn--` label that is not Punycode, a name with nothing to expose.
+#[test]
+fn invalid_punycode_and_names_with_nothing_to_expose_are_refused_at_run_time() {
+    let error = Policy::builder()
+        .origins(["http://xn--f"])
+        .build()
+        .expect_err("not Punycode");
+    assert_eq!(error.violations()[0].1.rule, Rule::OriginInvalidPunycode);
+    let error = Policy::builder()
+        .origins(["https://app.example.com"])
+        .expose(["origin"])
+        .build()
+        .expect_err("nothing to expose");
+    assert_eq!(error.violations()[0].1.rule, Rule::ExposeNothingToExpose);
+}

@@ -63,5 +63,9 @@ pub fn check_exposed(name: &str) -> Result<String, Violation> {
     if lower == "set-cookie" || lower == "set-cookie2" {
         return Err(Violation::new(Rule::ExposeSetCookie, name));
     }
+    if lower == "origin" || lower.starts_with("access-control-") {
+        return Err(Violation::new(Rule::ExposeNothingToExpose, name)
+            .help(format!("remove `{lower}` from `expose`")));
+    }
     Ok(lower)
 }

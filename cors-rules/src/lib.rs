@@ -20,6 +20,7 @@ pub mod method;
 pub mod name;
 pub mod origin;
 pub mod policy;
+pub mod punycode;
 pub mod request_origin;
 pub mod token;
 pub mod violation;

@@ -211,6 +211,8 @@ fn parse_one(s: &str) -> Result<AllowedOrigin, Violation> {
                 None => v,
             })
         }
+        Err(Rule::OriginInvalidPunycode) => Err(fail(Rule::OriginInvalidPunycode)
+            .help("write the name's Punycode as browsers do, e.g. `xn--bcher-kva` for `bücher`")),
         Err(rule) => Err(fail(rule)),
     }
 }
@@ -303,6 +305,13 @@ fn check_host(host: &str) -> Result<HostKind, Rule> {
     }
     if host.len() > 253 || !host.as_bytes().split(|&b| b == b'.').all(is_domain_label) {
         return Err(Rule::OriginInvalidHost);
+    }
+    let punycode = host.strip_suffix('.').unwrap_or(host).split('.');
+    if punycode
+        .filter(|label| label.starts_with("xn--"))
+        .any(|label| !crate::punycode::is_valid_label(label))
+    {
+        return Err(Rule::OriginInvalidPunycode);
     }
     Ok(HostKind::Domain)
 }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{base, list, only_error};
+use common::{base, list, only_error, valid};
 use route_cors_rules::{Key, Rule, Spec, Violation};
 
 fn with_expose<'a>(expose: &[&'a str]) -> Spec<'a> {
@@ -60,4 +60,37 @@ fn wildcard_exposed_header_beside_others_is_rejected_on_the_star() {
         Violation::new(Rule::WildcardNotAlone, "*")
             .help("write `expose = \"*\"` alone, or list the values without `*`")
     );
+}
+
+/// jub0bs/cors's cases: `origin` and the `access-control-*` headers are
+/// nothing a script could be given; safelisted response headers stay
+/// allowed (listing them is harmless).
+#[test]
+fn names_with_nothing_to_expose_are_rejected_and_safelisted_ones_are_not() {
+    for name in [
+        "origin",
+        "Origin",
+        "access-control-allow-origin",
+        "access-control-max-age",
+    ] {
+        let violation = only_error(&with_expose(&["etag", name]), Key::Expose, Some(1));
+        assert_eq!(
+            violation,
+            Violation::new(Rule::ExposeNothingToExpose, name).help(format!(
+                "remove `{}` from `expose`",
+                name.to_ascii_lowercase()
+            ))
+        );
+    }
+    for name in [
+        "cache-control",
+        "content-language",
+        "content-length",
+        "content-type",
+        "expires",
+        "last-modified",
+        "pragma",
+    ] {
+        valid(&with_expose(&[name]));
+    }
 }

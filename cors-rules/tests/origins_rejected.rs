@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{errors, only_error, origin_error, summary, with_origins};
+use common::{errors, only_error, origin_error, summary, valid, with_origins};
 use route_cors_rules::origin::MAX_ORIGIN_LEN;
 use route_cors_rules::{validate, Key, Rule, Spec, Violation};
 
@@ -586,4 +586,29 @@ fn an_origin_with_several_mistakes_gets_the_fully_fixed_origin_as_its_help() {
         violation.help.as_deref(),
         Some("write `https://x.com`, without `:443`")
     );
+}
+
+/// jub0bs/cors's case: `xn--` labels that are not the Punycode of a
+/// non-ASCII name can never match an origin a browser sends.
+#[test]
+fn an_xn_label_that_is_not_valid_punycode_is_rejected() {
+    for origin in [
+        "http://xn--f",
+        "https://xn--a-b-c.example.com",
+        "https://a.xn--bcher-kv.example",
+        "https://*.xn--a-b-c.example",
+    ] {
+        let violation = origin_error(origin);
+        assert_eq!(violation.rule, Rule::OriginInvalidPunycode, "{origin}");
+    }
+    assert_eq!(
+        origin_error("http://xn--f").help.as_deref(),
+        Some("write the name's Punycode as browsers do, e.g. `xn--bcher-kva` for `bücher`")
+    );
+    for origin in [
+        "https://xn--bcher-kva.example",
+        "https://www.xn--mnchen-3ya.de",
+    ] {
+        valid(&with_origins(&[origin]));
+    }
 }
