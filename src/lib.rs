@@ -20,6 +20,8 @@ pub mod service {
 #[doc(hidden)]
 pub mod __private {
     pub use axum;
+    #[allow(deprecated)]
+    pub use route_cors_runtime::__private::PRIVATE_NETWORK;
     pub use route_cors_runtime::__private::{
         compiled, CorsFn, InvalidHandler, NotAHandler, RegisterWithRouteCors, Unreachable,
     };

@@ -42,6 +42,7 @@ async fn open() -> &'static str {
     "open"
 }
 
+#[allow(deprecated)] // `private_network` is deprecated, still tested
 #[cors(origins = ["https://*.example.com"], private_network)]
 async fn wild() -> &'static str {
     "wild"

@@ -1455,6 +1455,8 @@ fn pna_value() -> impl Strategy<Value = &'static str> {
 /// A `GET` preflight from the allowed origin with these
 /// `Access-Control-Request-Private-Network` lines, under a policy that
 /// allows private network access or not.
+// `private_network` is deprecated, and still tested.
+#[allow(deprecated)]
 fn pna_preflight(pna: bool, values: &[&str]) -> Answer {
     let policy = Policy::builder()
         .origins([APP_ORIGIN])

@@ -19,6 +19,7 @@ async fn items() -> &'static str {
     "items"
 }
 
+#[allow(deprecated)] // `private_network` is deprecated, still tested
 #[cors(origins = ["https://*.example.com"], private_network)]
 async fn device() -> &'static str {
     "device"

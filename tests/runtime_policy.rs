@@ -20,6 +20,8 @@ fn origins(list: &[&str]) -> PolicyBuilder {
 }
 
 #[test]
+// `private_network` is deprecated, and still checked.
+#[allow(deprecated)]
 fn each_mistake_of_the_attribute_is_refused_at_construction_by_name() {
     let cases: Vec<(PolicyBuilder, Key, Rule, &str)> = vec![
         (origins(&[]), Key::Origins, Rule::OriginsEmpty, "[]"),
@@ -212,6 +214,8 @@ fn the_error_message_names_the_key_the_rule_the_value_and_the_fix() {
 }
 
 #[test]
+// `private_network` is deprecated, and still checked.
+#[allow(deprecated)]
 fn origins_from_an_environment_style_list_are_accepted() {
     let configured = "https://app.example.com, https://*.example.org ,http://localhost:3000";
     let policy = Policy::builder()

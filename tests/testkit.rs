@@ -33,6 +33,7 @@ async fn any_headers() -> &'static str {
     "any"
 }
 
+#[allow(deprecated)] // `private_network` is deprecated, still tested
 #[cors(origins = ["https://app.example.com"], private_network)]
 async fn device() -> &'static str {
     "device"

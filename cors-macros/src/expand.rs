@@ -18,6 +18,8 @@ use route_cors_rules::written;
 use syn::spanned::Spanned;
 use syn::ReturnType;
 
+use route_cors_rules::Key;
+
 use crate::handler::{Handler, ItemFn};
 use crate::stacking::Stacked;
 use crate::validate::Checked;
@@ -179,6 +181,37 @@ pub fn expand(
 
         #debug_handler
     }
+}
+
+/// A use of the runtime's deprecated marker at each deprecated key given,
+/// spanned at the key, so that rustc warns there; the handler's lint
+/// attributes (`#[allow(deprecated)]`) apply to it too.
+pub fn deprecated_keys(
+    keys: &[(Key, syn::Path)],
+    stacked: &Stacked<'_>,
+    krate: &syn::Path,
+) -> TokenStream {
+    let cfgs = &stacked.cfgs;
+    let lints: Vec<_> = stacked
+        .on_call
+        .iter()
+        .filter(|attr| {
+            ["allow", "warn", "deny", "forbid"]
+                .iter()
+                .any(|lint| attr.path().is_ident(lint))
+        })
+        .collect();
+    keys.iter()
+        .filter(|(key, _)| *key == Key::PrivateNetwork)
+        .map(|(_, path)| {
+            let marker = format_ident!("PRIVATE_NETWORK", span = path.span());
+            quote! {
+                #(#cfgs)*
+                #(#lints)*
+                const _: () = #krate::__private::#marker;
+            }
+        })
+        .collect()
 }
 
 /// The expansion for a function `#[cors]` cannot accept (not `async`,

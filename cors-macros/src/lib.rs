@@ -55,6 +55,7 @@ pub fn cors(args: TokenStream, item: TokenStream) -> TokenStream {
     }
     let stacked = stacking::sort(&handler.item.attrs, &mut cx);
     let expanded = expand::expand(&handler, &policy, &stacked, &krate);
+    let deprecated = expand::deprecated_keys(&attr.keys_given, &stacked, &krate);
     let errors = cx.into_compile_errors();
-    quote!(#errors #expanded).into()
+    quote!(#errors #expanded #deprecated).into()
 }

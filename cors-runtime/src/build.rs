@@ -189,6 +189,11 @@ impl PolicyBuilder {
     }
 
     /// Grants Private Network Access to the allowed origins.
+    #[deprecated(
+        note = "Chrome 142 replaced Private Network Access preflights with a permission prompt \
+                (Local Network Access), and `Access-Control-Allow-Private-Network` does nothing \
+                in current Chromium"
+    )]
     pub fn private_network(mut self, allow: bool) -> Self {
         self.private_network = allow;
         self

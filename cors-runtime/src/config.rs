@@ -92,7 +92,17 @@ impl PolicyConfig {
                     | Key::WritesFromAnyOrigin),
                 ) => match (flag, value) {
                     (Key::Credentials, Raw::Bool(on)) => config.credentials = on,
-                    (Key::PrivateNetwork, Raw::Bool(on)) => config.private_network = on,
+                    (Key::PrivateNetwork, Raw::Bool(on)) => {
+                        tracing::warn!(
+                            target: "route_cors",
+                            "`private_network` in a policy's configuration is deprecated: Chrome \
+                             142 replaced Private Network Access preflights with a permission \
+                             prompt (Local Network Access), and \
+                             `Access-Control-Allow-Private-Network` does nothing in current \
+                             Chromium; remove it"
+                        );
+                        config.private_network = on;
+                    }
                     (Key::InsecureOrigins, Raw::Bool(on)) => config.insecure_origins = on,
                     (_, Raw::Bool(on)) => config.writes_from_any_origin = on,
                     (_, other) => mistakes.push(format!("`{key}` is true or false, found {other}")),
@@ -115,6 +125,9 @@ impl PolicyConfig {
     }
 
     /// Checks the policy and builds it, or names every mistake.
+    // `private_network` read from configuration still works, after the
+    // `warn` event that reading it wrote.
+    #[allow(deprecated)]
     pub fn build(self) -> Result<Policy, PolicyError> {
         let mut builder = Policy::builder()
             .credentials(self.credentials)

@@ -7,6 +7,13 @@ use axum::handler::Handler;
 use axum::response::{IntoResponse, Response};
 use http::StatusCode;
 
+/// Used by `#[cors]` at a `private_network` key, so that rustc warns on
+/// the key.
+#[deprecated(
+    note = "`private_network` is deprecated: Chrome 142 replaced Private Network Access preflights with a permission prompt (Local Network Access), and `Access-Control-Allow-Private-Network` does nothing in current Chromium; remove it"
+)]
+pub const PRIVATE_NETWORK: () = ();
+
 /// Stands for a handler that `#[cors]` could not accept (not `async`,
 /// generic, ...): the struct still registers, so the only errors are the
 /// ones on the handler itself. The program does not compile, so it never

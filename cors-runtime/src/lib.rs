@@ -43,6 +43,8 @@ pub mod __private {
     pub mod compiled {
         pub use crate::compiled::*;
     }
+    #[allow(deprecated)]
+    pub use crate::expansion::PRIVATE_NETWORK;
     pub use crate::expansion::{InvalidHandler, NotAHandler, RegisterWithRouteCors, Unreachable};
     pub use crate::handler::{CorsArgs, CorsFn};
 }
