@@ -3,8 +3,9 @@
 pub use route_cors_macros::cors;
 pub use route_cors_runtime::{
     any, delete, get, head, is_preflight, on, options, patch, plain, post, put, CorsHandler,
-    CorsRoute, CorsRouter, HandlerPolicy, Key, Plain, Policies, PoliciesError, Policy,
-    PolicyBuilder, PolicyError, PolicySet, Problem, Rule, Violation, MAX_REQUEST_HEADERS_LEN,
+    CorsRoute, CorsRouter, DecidedBy, HandlerPolicy, InventoryEntry, Key, Plain, Policies,
+    PoliciesError, Policy, PolicyBuilder, PolicyError, PolicySet, Problem, Rule, Violation,
+    MAX_REQUEST_HEADERS_LEN,
 };
 
 #[cfg(feature = "serde")]

@@ -153,3 +153,85 @@ async fn debug_mode_never_grants_an_actual_request() {
     let res = send(app().debug_mode(true).into_router(), req).await;
     assert_cors(&res, &[("vary", "origin")]);
 }
+
+/// The inventory is `describe()` as data: one entry per line, each with
+/// who decides and the deciding policy's settings, serialized for a
+/// snapshot that shows any change to a policy in review.
+#[test]
+fn the_inventory_is_every_line_of_describe_as_data() {
+    let inventory = serde_json::to_value(app().inventory()).unwrap();
+    let policy = |origins: &[&str], methods: serde_json::Value| {
+        serde_json::json!({
+            "origins": origins, "methods": methods, "headers": [], "expose": [],
+            "credentials": false, "max_age": null, "writes_from_any_origin": false,
+        })
+    };
+    let entry = |covers: &str,
+                 decided_by: &str,
+                 name: Option<&str>,
+                 refused: bool,
+                 settings: serde_json::Value| {
+        let mut entry = serde_json::json!({
+            "covers": covers, "decided_by": decided_by, "policy_name": name,
+            "preflight_refused": refused,
+        });
+        entry
+            .as_object_mut()
+            .unwrap()
+            .extend(settings.as_object().unwrap().clone());
+        entry
+    };
+    let items_policy = serde_json::json!({
+        "origins": ["https://app.example.com"], "methods": ["GET", "POST"],
+        "headers": ["content-type"], "expose": [], "credentials": true, "max_age": 600,
+        "writes_from_any_origin": false,
+    });
+    let default = policy(
+        &["https://global.example.com"],
+        serde_json::json!(["GET", "HEAD", "POST"]),
+    );
+    assert_eq!(
+        inventory,
+        serde_json::json!([
+            entry("GET /items", "route", None, false, items_policy.clone()),
+            entry("POST /items", "route", None, false, items_policy),
+            entry("DELETE /items", "default", None, false, default.clone()),
+            entry(
+                "other methods of /items",
+                "default",
+                None,
+                true,
+                default.clone()
+            ),
+            entry(
+                "GET /partner",
+                "named",
+                Some("partner"),
+                false,
+                policy(&["https://partner.example.com"], serde_json::Value::Null)
+            ),
+            entry(
+                "other methods of /partner",
+                "default",
+                None,
+                true,
+                default.clone()
+            ),
+            entry(
+                "other methods of /health",
+                "default",
+                None,
+                false,
+                default.clone()
+            ),
+            entry(
+                "the fallback",
+                "route",
+                None,
+                false,
+                policy(&["*"], serde_json::Value::Null)
+            ),
+            entry("paths that match no route", "default", None, false, default),
+        ])
+    );
+}

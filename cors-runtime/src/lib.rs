@@ -9,6 +9,7 @@ mod actual;
 mod build;
 mod decide;
 mod handler;
+mod inventory;
 mod policies;
 mod policy;
 mod preflight;
@@ -25,6 +26,7 @@ mod config;
 
 pub use build::{PolicyBuilder, PolicyError};
 pub use handler::{plain, CorsHandler, HandlerPolicy, Plain};
+pub use inventory::{DecidedBy, InventoryEntry};
 pub use policies::{Policies, PoliciesError, PolicySet, Problem};
 pub use policy::Policy;
 pub use request::{is_preflight, MAX_REQUEST_HEADERS_LEN};

@@ -193,9 +193,11 @@ impl Policy {
         }
     }
 
-    fn describe_origins(&self) -> String {
+    /// The allowed origins: `*`, or each one and pattern, and a line for an
+    /// origin function.
+    pub(crate) fn origin_list(&self) -> Vec<String> {
         let mut listed = match &self.origins {
-            OriginSet::Any => return "*".to_owned(),
+            OriginSet::Any => return vec!["*".to_owned()],
             OriginSet::List { exact, patterns } => {
                 let mut all = exact.to_vec();
                 all.extend(patterns.to_vec());
@@ -205,6 +207,49 @@ impl Policy {
         if self.origin_fn.is_some() {
             listed.push("(and those its origin function allows)".to_owned());
         }
+        listed
+    }
+
+    /// The allowed methods: `None` for the ones the handler is routed for.
+    pub(crate) fn method_list(&self) -> Option<Vec<String>> {
+        match &self.methods {
+            MethodSet::Routed => None,
+            MethodSet::Any => Some(vec!["*".to_owned()]),
+            MethodSet::List(list) => Some(list.to_vec()),
+        }
+    }
+
+    /// The allowed request headers: `*` for Fetch's any (all but
+    /// `authorization`).
+    pub(crate) fn header_list(&self) -> Vec<String> {
+        match &self.headers {
+            HeaderSet::Any => vec!["*".to_owned()],
+            HeaderSet::List(list) => list.to_vec(),
+        }
+    }
+
+    /// The exposed response headers.
+    pub(crate) fn expose_list(&self) -> Vec<String> {
+        self.expose_headers
+            .as_ref()
+            .map(|value| {
+                String::from_utf8_lossy(value.as_bytes())
+                    .split(',')
+                    .map(|name| name.trim().to_owned())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// `Access-Control-Max-Age`, in seconds.
+    pub(crate) fn max_age_seconds(&self) -> Option<u32> {
+        self.max_age
+            .as_ref()
+            .and_then(|value| value.to_str().ok()?.parse().ok())
+    }
+
+    fn describe_origins(&self) -> String {
+        let listed = self.origin_list();
         if listed.is_empty() {
             return "none".to_owned();
         }
@@ -212,11 +257,8 @@ impl Policy {
     }
 
     fn describe_methods(&self) -> String {
-        match &self.methods {
-            MethodSet::Routed => "the routed ones".to_owned(),
-            MethodSet::Any => "*".to_owned(),
-            MethodSet::List(list) => list.to_vec().join(", "),
-        }
+        self.method_list()
+            .map_or_else(|| "the routed ones".to_owned(), |list| list.join(", "))
     }
 
     fn describe_headers(&self) -> String {

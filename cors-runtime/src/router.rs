@@ -21,6 +21,7 @@ use crate::decide::{
     Decider, DefaultSource, Judge, RoutePolicy, Routed, Served, Sources, WithoutDefault,
 };
 use crate::handler::CorsHandler;
+use crate::inventory::{Covers, InventoryEntry, Row};
 use crate::policies::{Policies, PoliciesError, Problem};
 use crate::policy::Policy;
 use crate::route::CorsRoute;
@@ -492,23 +493,51 @@ where
     /// );
     /// ```
     pub fn describe(&self) -> String {
+        let walk = self.walked();
+        let mut out: String = walk.rows().map(|row| row.line() + "\n").collect();
+        for unused in walk.unused() {
+            out.push_str(&format!("{unused}\n"));
+        }
+        out
+    }
+
+    /// What [`describe`](CorsRouter::describe) says of each route (the lines
+    /// of named policies no route uses aside), as data: for a test that
+    /// snapshots it, so that any change to a policy shows in review (with
+    /// the `serde` feature, each entry is `Serialize`).
+    ///
+    /// ```
+    /// use route_cors::{cors, CorsRouter, DecidedBy};
+    ///
+    /// #[cors(origins = ["https://app.example.com"], methods = [GET], max_age = 600)]
+    /// async fn list_users() -> &'static str { "[]" }
+    ///
+    /// let inventory = CorsRouter::<()>::new()
+    ///     .route("/users", route_cors::get(list_users))
+    ///     .inventory();
+    /// assert_eq!(inventory[0].covers, "GET /users");
+    /// assert_eq!(inventory[0].decided_by, DecidedBy::Route);
+    /// assert_eq!(inventory[0].origins, ["https://app.example.com"]);
+    /// assert_eq!(inventory[0].max_age, Some(600));
+    /// ```
+    pub fn inventory(&self) -> Vec<InventoryEntry> {
+        self.walked().rows().map(Row::entry).collect()
+    }
+
+    /// The walk over every route, the paths that match no route included.
+    fn walked(&self) -> Walk {
         let mut walk = Walk::default();
         self.walk("", &Sources::default(), &mut walk);
-        let mut out = walk.routes.clone();
-        out.push_str(&walk.fallbacks);
         let unmatched = Decider::new(
             &RoutePolicy::None,
             &self.sources,
             WithoutDefault::PassThrough,
         );
-        out.push_str(&format!(
-            "paths that match no route: {}\n",
-            unmatched.describe()
-        ));
-        for unused in walk.unused() {
-            out.push_str(&format!("{unused}\n"));
-        }
-        out
+        walk.fallbacks.push(Row {
+            covers: Covers::Unmatched,
+            decider: unmatched,
+        });
+        walk
     }
 
     /// Visits every route as the app will be built, with what it resolves
@@ -524,19 +553,21 @@ where
                     for method in &entry.methods {
                         let sources = method.sources.within(&sources);
                         walk.saw(&sources);
-                        let route = format!("{} {path}", method.routed.name());
-                        walk.route(&route, &method.policy, &sources, without);
+                        let covers = Covers::Method {
+                            method: method.routed.name().to_owned(),
+                            path: path.clone(),
+                        };
+                        walk.route(covers, &method.policy, &sources, without);
                     }
                     let others =
                         Decider::new(&RoutePolicy::None, &entry.sources.within(&sources), without);
-                    let preflights = match entry.served {
-                        Served::Known => "no handler, preflights refused; actual requests: ",
-                        Served::Unknown => "",
-                    };
-                    walk.routes.push_str(&format!(
-                        "other methods of {path}: {preflights}{}\n",
-                        others.describe()
-                    ));
+                    walk.routes.push(Row {
+                        covers: Covers::OtherMethods {
+                            path,
+                            served: entry.served,
+                        },
+                        decider: others,
+                    });
                 }
                 Item::Nested(path, router) => {
                     router.walk(&nested_path(prefix, path), &sources, walk);
@@ -555,24 +586,26 @@ where
                         "" => label.clone(),
                         prefix => format!("{label}, under {prefix}"),
                     };
-                    walk.routes
-                        .push_str(&format!("{label}: {}\n", decider.describe()));
+                    walk.routes.push(Row {
+                        covers: Covers::Plain(label),
+                        decider,
+                    });
                 }
             }
         }
         if let Some(fallback) = &self.fallback {
             let sources = fallback.sources.within(&sources);
             walk.saw(&sources);
-            let name = match prefix {
-                "" => "the fallback".to_owned(),
-                prefix => format!("the fallback under {prefix}"),
+            let covers = Covers::Fallback((!prefix.is_empty()).then(|| prefix.to_owned()));
+            let row = Row {
+                covers,
+                decider: Decider::new(&fallback.policy, &sources, WithoutDefault::PassThrough),
             };
-            let decider = Decider::new(&fallback.policy, &sources, WithoutDefault::PassThrough);
-            walk.fallbacks
-                .push_str(&format!("{name}: {}\n", decider.describe()));
             if let RoutePolicy::Named(policy) = fallback.policy {
-                walk.named.push((sources.named.clone(), policy, name));
+                walk.named
+                    .push((sources.named.clone(), policy, row.covers()));
             }
+            walk.fallbacks.push(row);
         }
     }
 
@@ -636,8 +669,9 @@ impl<S> PathEntry<S> {
 /// routes refer to and the sets they resolve against.
 #[derive(Default)]
 struct Walk {
-    routes: String,
-    fallbacks: String,
+    routes: Vec<Row>,
+    /// The fallbacks, then the paths that match no route: after the routes.
+    fallbacks: Vec<Row>,
     /// Every set of named policies a route can read.
     sets: Vec<Policies>,
     /// Each route (or fallback) that refers to a name, as `(the set it
@@ -656,18 +690,23 @@ impl Walk {
 
     fn route(
         &mut self,
-        route: &str,
+        covers: Covers,
         policy: &RoutePolicy,
         sources: &Sources,
         without: WithoutDefault,
     ) {
-        let decider = Decider::new(policy, sources, without);
-        self.routes
-            .push_str(&format!("{route}: {}\n", decider.describe()));
+        let row = Row {
+            covers,
+            decider: Decider::new(policy, sources, without),
+        };
         if let RoutePolicy::Named(name) = policy {
-            self.named
-                .push((sources.named.clone(), name, route.to_owned()));
+            self.named.push((sources.named.clone(), name, row.covers()));
         }
+        self.routes.push(row);
+    }
+
+    fn rows(&self) -> impl Iterator<Item = &Row> {
+        self.routes.iter().chain(&self.fallbacks)
     }
 
     /// The named policies of each set that no route reads, each with the
