@@ -267,7 +267,15 @@ fn report(verdict: &Verdict) {
             );
         }
     }
-    if let Some(text) = verdict
+    if let Some(check) = verdict
+        .blocked()
+        .and_then(|blocked| blocked.refused_write())
+    {
+        println!(
+            "the write was sent (a browser sends it without asking) and refused by the server \
+             before the handler: {check}"
+        );
+    } else if let Some(text) = verdict
         .blocked()
         .and_then(|blocked| short_text(blocked.body()))
     {

@@ -138,3 +138,65 @@ fn the_probe_judges_every_browser_scenario_as_both_browsers_did() {
         }
     }
 }
+
+/// A form `POST` from a refused origin is sent without a preflight (the
+/// browser does not ask), and the probe says that route-cors turned it
+/// away before the handler, and why.
+#[test]
+fn the_probe_reports_a_refused_write_as_refused_before_the_handler() {
+    let server = start();
+    for browser in ["chromium", "firefox"] {
+        let (allowed, out) = probe(
+            &server,
+            browser,
+            "/users",
+            &[
+                "--origin",
+                EVIL,
+                "--method",
+                "POST",
+                "--header",
+                "content-type: application/x-www-form-urlencoded",
+                "--body",
+                "transfer=all",
+            ],
+        );
+        assert!(!allowed, "{browser}:\n{out}");
+        assert!(
+            !out.contains("> OPTIONS"),
+            "no preflight: {browser}:\n{out}"
+        );
+        assert!(
+            out.contains(
+                "refused by the server before the handler (origin not allowed), and blocked at \
+                 the response (status 403 Forbidden): Access-Control-Allow-Origin is missing"
+            ),
+            "{browser}:\n{out}"
+        );
+        assert!(
+            out.contains(
+                "the write was sent (a browser sends it without asking) and refused by the \
+                 server before the handler: origin not allowed"
+            ),
+            "{browser}:\n{out}"
+        );
+        // The route's own origin: the handler runs and echoes the body.
+        let (allowed, out) = probe(
+            &server,
+            browser,
+            "/users",
+            &[
+                "--origin",
+                ADMIN,
+                "--method",
+                "POST",
+                "--header",
+                "content-type: application/x-www-form-urlencoded",
+                "--body",
+                "transfer=all",
+            ],
+        );
+        assert!(allowed, "{browser}:\n{out}");
+        assert!(out.contains("allowed (status 200 OK)"), "{browser}:\n{out}");
+    }
+}

@@ -261,3 +261,45 @@ async fn a_method_without_a_handler_is_blocked_at_the_preflight() {
         )
     );
 }
+
+#[cors(origins = ["https://app.example.com"], methods = [POST])]
+async fn transfer(body: String) -> String {
+    body
+}
+
+/// The kit sends a simple cross-origin write as a browser does, without a
+/// preflight and with `Sec-Fetch-Site`; route-cors refuses it before the
+/// handler, and the verdict says so.
+#[tokio::test]
+async fn a_simple_write_from_a_refused_origin_is_sent_and_refused_before_the_handler() {
+    let app: Router = CorsRouter::new()
+        .route("/transfer", route_cors::post(transfer))
+        .into_router();
+    for browser in [Browser::chromium(), Browser::firefox()] {
+        let verdict = browser
+            .fetch(
+                &app,
+                Fetch::new("https://evil.example", Method::POST, "/transfer")
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body("transfer=all"),
+            )
+            .await;
+        assert!(verdict.preflight().is_none());
+        let blocked = verdict.assert_blocked();
+        assert_eq!(blocked.refused_write(), Some("origin not allowed"));
+        assert_eq!(
+            blocked.to_string(),
+            "refused by the server before the handler (origin not allowed), and blocked at the \
+             response (status 403 Forbidden): Access-Control-Allow-Origin is missing"
+        );
+        let verdict = browser
+            .fetch(
+                &app,
+                Fetch::new("https://app.example.com", Method::POST, "/transfer")
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body("transfer=all"),
+            )
+            .await;
+        assert_eq!(verdict.assert_allowed().text(), "transfer=all");
+    }
+}

@@ -247,6 +247,7 @@ impl Exchange {
         let headers = request.headers_mut();
         headers.insert(http::header::ACCEPT, HeaderValue::from_static("*/*"));
         headers.insert(http::header::ORIGIN, self.origin_value());
+        fetch_metadata(headers);
         headers.insert(
             http::header::ACCESS_CONTROL_REQUEST_METHOD,
             HeaderValue::from_str(self.fetch.method().as_str())
@@ -283,6 +284,7 @@ impl Exchange {
             headers.insert(http::header::ACCEPT, HeaderValue::from_static("*/*"));
         }
         headers.insert(http::header::ORIGIN, self.origin_value());
+        fetch_metadata(headers);
         if let Some(cookies) = self.fetch.cookies() {
             if self.fetch.includes_credentials() {
                 headers.insert(http::header::COOKIE, cookies.clone());
@@ -294,6 +296,15 @@ impl Exchange {
     fn origin_value(&self) -> HeaderValue {
         HeaderValue::from_str(self.fetch.origin()).expect("a checked origin is a valid value")
     }
+}
+
+/// The Fetch Metadata headers Chromium and Firefox send with a `fetch()`
+/// from a page on another site: a server that refuses cross-origin writes
+/// (route-cors does) reads them.
+fn fetch_metadata(headers: &mut http::HeaderMap) {
+    headers.insert("sec-fetch-site", HeaderValue::from_static("cross-site"));
+    headers.insert("sec-fetch-mode", HeaderValue::from_static("cors"));
+    headers.insert("sec-fetch-dest", HeaderValue::from_static("empty"));
 }
 
 #[cfg(test)]
@@ -359,8 +370,20 @@ mod tests {
         );
         assert_eq!(sent.len(), 1);
         assert_eq!(sent[0].method(), Method::GET);
-        assert_eq!(names(&sent[0]), ["accept", "origin"]);
+        assert_eq!(
+            names(&sent[0]),
+            [
+                "accept",
+                "origin",
+                "sec-fetch-dest",
+                "sec-fetch-mode",
+                "sec-fetch-site"
+            ]
+        );
         assert_eq!(sent[0].headers()["origin"], PAGE);
+        assert_eq!(sent[0].headers()["sec-fetch-site"], "cross-site");
+        assert_eq!(sent[0].headers()["sec-fetch-mode"], "cors");
+        assert_eq!(sent[0].headers()["sec-fetch-dest"], "empty");
         assert_eq!(sent[0].headers()["accept"], "*/*");
         assert!(verdict.preflight().is_none());
         assert_eq!(verdict.assert_allowed().text(), "ok");
@@ -411,7 +434,10 @@ mod tests {
                 "accept",
                 "access-control-request-headers",
                 "access-control-request-method",
-                "origin"
+                "origin",
+                "sec-fetch-dest",
+                "sec-fetch-mode",
+                "sec-fetch-site"
             ]
         );
         assert_eq!(
@@ -428,6 +454,9 @@ mod tests {
                 "content-type",
                 "cookie",
                 "origin",
+                "sec-fetch-dest",
+                "sec-fetch-mode",
+                "sec-fetch-site",
                 "x-b",
                 "x-token"
             ]

@@ -381,6 +381,20 @@ impl Blocked {
     pub fn body(&self) -> &Bytes {
         &self.body
     }
+
+    /// Where route-cors refused a cross-origin write before any middleware
+    /// or handler ran (a `403` whose body is `cross-origin write refused:
+    /// <check>`), the check: `origin not allowed`, `method DELETE not
+    /// allowed`. The browser sent the write without asking; the server
+    /// turned it away.
+    pub fn refused_write(&self) -> Option<&str> {
+        if self.stage != Stage::Actual || self.status != Some(StatusCode::FORBIDDEN) {
+            return None;
+        }
+        std::str::from_utf8(&self.body)
+            .ok()?
+            .strip_prefix("cross-origin write refused: ")
+    }
 }
 
 impl fmt::Display for Blocked {
@@ -393,6 +407,12 @@ impl fmt::Display for Blocked {
             }
             (Stage::Preflight, None) => write!(f, "blocked at the preflight: {reason}"),
             (Stage::Actual, Some(status)) => {
+                if let Some(check) = self.refused_write() {
+                    write!(
+                        f,
+                        "refused by the server before the handler ({check}), and "
+                    )?;
+                }
                 write!(f, "blocked at the response (status {status}): {reason}")
             }
             (Stage::Actual, None) => write!(f, "blocked: {reason}"),
