@@ -1270,6 +1270,89 @@ fn part_runtime(iterations: u32, rt: &tokio::runtime::Runtime, checks: &mut Chec
 }
 
 // ---------------------------------------------------------------------------
+// 7. Cross-origin writes
+// ---------------------------------------------------------------------------
+
+#[cors(origins = ["https://app000.example.com"], methods = [GET, POST])]
+async fn write_one_origin() -> &'static str {
+    "written"
+}
+
+/// A `POST` to `/w` from `origin`, with `Sec-Fetch-Site: site`; a
+/// preflight for it with `site` "preflight".
+fn write_request(origin: &'static str, site: &'static str) -> Request<Body> {
+    match site {
+        "preflight" => Request::options("/w")
+            .header("origin", origin)
+            .header("access-control-request-method", "POST"),
+        site => Request::post("/w")
+            .header("origin", origin)
+            .header("sec-fetch-site", site),
+    }
+    .body(Body::empty())
+    .expect("a valid request")
+}
+
+fn part_writes(iterations: u32, rt: &tokio::runtime::Runtime, checks: &mut Checks) {
+    println!("## 7. Cross-origin writes");
+    println!();
+    println!("{iterations} requests per round, median of {ROUNDS} rounds, one thread; into_service; `POST /w` under `origins = [one], methods = [GET, POST]`");
+    println!();
+    println!("| request | no CORS ns | route-cors ns | allocs: no CORS | route-cors |");
+    println!("|---|---|---|---|---|");
+    let baseline = App::from(Router::new().route("/w", axum::routing::post(no_cors)));
+    let ours = App::from(
+        CorsRouter::new()
+            .route("/w", route_cors::post(write_one_origin))
+            .into_service(),
+    );
+    let evil = "https://evil.example.com";
+    let rows: [(&str, &dyn Fn() -> Request<Body>, StatusCode); 4] = [
+        (
+            "allowed write, same-origin (the check reads one header)",
+            &|| write_request(ORIGINS[0], "same-origin"),
+            StatusCode::OK,
+        ),
+        (
+            "allowed write, cross-site (the check runs)",
+            &|| write_request(ORIGINS[0], "cross-site"),
+            StatusCode::OK,
+        ),
+        (
+            "refused write, cross-site",
+            &|| write_request(evil, "cross-site"),
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            "refused preflight",
+            &|| write_request(evil, "preflight"),
+            StatusCode::FORBIDDEN,
+        ),
+    ];
+    let mut figures = Vec::new();
+    for (name, make, status) in rows {
+        assert_eq!(respond(&ours, make(), rt).status, status, "{name}");
+        let [none, route_cors] = measure(&[&baseline, &ours], make, iterations, rt)[..] else {
+            unreachable!("two columns")
+        };
+        println!(
+            "| {name} | {:.0} | {:.0} | {:.1} | {:.1} |",
+            none.nanos, route_cors.nanos, none.allocations, route_cors.allocations
+        );
+        figures.push(route_cors);
+    }
+    let [same_origin, cross_site, refused_write, refused_preflight] = figures[..] else {
+        unreachable!("four rows")
+    };
+    checks.writes = Some((
+        cross_site.nanos - same_origin.nanos,
+        cross_site.allocations - same_origin.allocations,
+        refused_write.nanos / refused_preflight.nanos,
+    ));
+    println!();
+}
+
+// ---------------------------------------------------------------------------
 // The targets (BENCHMARKS.md), checked on the figures of this run, printed,
 // not asserted.
 
@@ -1354,6 +1437,9 @@ struct Checks {
     /// Part 6: (row, written route with run-time policies / without, in ns;
     /// allocations with - without).
     runtime: Vec<(String, f64, f64)>,
+    /// Part 7: (the write check's ns on an allowed write, its allocations,
+    /// a refused write / a refused preflight).
+    writes: Option<(f64, f64, f64)>,
 }
 
 impl Checks {
@@ -1395,6 +1481,21 @@ impl Checks {
                 .collect(),
             |r| r <= 1.05,
         );
+        if let Some((nanos, allocations, refused)) = self.writes {
+            let verdict = |met: bool| if met { "met" } else { "NOT met" };
+            println!(
+                "- cross-origin writes: the check on an allowed write <= 20 ns: {} ({nanos:+.0} ns)",
+                verdict(nanos <= 20.0)
+            );
+            println!(
+                "- cross-origin writes: the check allocates nothing: {} ({allocations:+.1})",
+                verdict(allocations <= 0.0)
+            );
+            println!(
+                "- cross-origin writes: a refused write costs no more than a refused preflight: {} ({refused:.2}x)",
+                verdict(refused <= 1.0)
+            );
+        }
         target(
             "run-time policies: a written-policy route, allocations with - without <= 0 (part 6)",
             self.runtime
@@ -1470,6 +1571,7 @@ fn main() {
     if in_process {
         part_origin_forms(iterations, &rt, &mut checks);
         part_runtime(iterations, &rt, &mut checks);
+        part_writes(iterations, &rt, &mut checks);
         checks.print(report.as_ref());
     }
     println!();
