@@ -104,12 +104,9 @@ pub(crate) fn judge(policy: &Policy, request: &HeaderMap) -> Result<HeaderMap, R
             grants_so_far: headers,
         })
     };
-    let origin = match request.get_all(http::header::ORIGIN).iter().count() {
-        0 | 1 => single_origin(request).filter(|o| policy.allows_origin(o)),
-        _ => return refuse(Refusal::OriginRepeated, headers),
-    };
-    let Some(origin) = origin else {
-        return refuse(Refusal::Origin, headers);
+    let origin = match allowed_origin(policy, request) {
+        Ok(origin) => origin,
+        Err(refusal) => return refuse(refusal, headers),
     };
     policy.grant_origin(origin, &mut headers);
     let Some(method) = requested_method_value(request) else {
@@ -154,6 +151,19 @@ pub(crate) fn judge(policy: &Policy, request: &HeaderMap) -> Result<HeaderMap, R
     Ok(headers)
 }
 
+/// The request's one `Origin`, if `policy` allows it; else why not.
+pub(crate) fn allowed_origin<'a>(
+    policy: &Policy,
+    request: &'a HeaderMap,
+) -> Result<&'a HeaderValue, Refusal> {
+    match request.get_all(http::header::ORIGIN).iter().count() {
+        0 | 1 => single_origin(request)
+            .filter(|origin| policy.allows_origin(origin))
+            .ok_or(Refusal::Origin),
+        _ => Err(Refusal::OriginRepeated),
+    }
+}
+
 /// `204` with the grants.
 pub(crate) fn grant(mut headers: HeaderMap) -> Response {
     headers.insert(VARY, HeaderValue::from_static(vary::PREFLIGHT));
@@ -173,10 +183,16 @@ pub(crate) fn refuse_for_debugging(refused: Refused) -> Response {
 /// `403` with only `Vary` and a `text/plain` line naming the failed check:
 /// nothing of the policy leaks.
 pub(crate) fn refuse(refusal: &Refusal) -> Response {
-    let mut res = Response::new(Body::from(refusal.to_string()));
+    forbidden(refusal.to_string(), vary::PREFLIGHT)
+}
+
+/// `403` with `Vary: vary` and the one `text/plain` line `text`: a
+/// refusal's answer.
+pub(crate) fn forbidden(text: String, vary: &'static str) -> Response {
+    let mut res = Response::new(Body::from(text));
     *res.status_mut() = StatusCode::FORBIDDEN;
     let headers = res.headers_mut();
-    headers.insert(VARY, HeaderValue::from_static(vary::PREFLIGHT));
+    headers.insert(VARY, HeaderValue::from_static(vary));
     headers.insert(
         CONTENT_TYPE,
         HeaderValue::from_static("text/plain; charset=utf-8"),

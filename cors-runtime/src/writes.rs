@@ -4,15 +4,14 @@
 //! unsafe request from another origin that the policy does not grant is
 //! refused before anything of the app runs.
 
-use axum::body::Body;
 use axum::extract::Request;
 use axum::response::Response;
-use http::header::{CONTENT_TYPE, HOST, ORIGIN, VARY};
-use http::{HeaderName, HeaderValue, Method, StatusCode};
+use http::header::{HOST, ORIGIN};
+use http::{HeaderName, HeaderValue, Method};
 use route_cors_rules::request_origin::is_same_origin;
 
 use crate::decide::Decision;
-use crate::preflight::Refusal;
+use crate::preflight::{allowed_origin, forbidden, Refusal};
 use crate::vary;
 
 /// `Sec-Fetch-Site` (Fetch Metadata).
@@ -62,11 +61,8 @@ pub(crate) fn judge(decision: &Decision<'_>, req: &Request) -> Option<Refusal> {
     if policy.writes_from_any_origin {
         return None;
     }
-    let mut origins = req.headers().get_all(ORIGIN).iter();
-    match (origins.next(), origins.next()) {
-        (Some(origin), None) if policy.allows_origin(origin) => {}
-        (Some(_), Some(_)) => return Some(Refusal::OriginRepeated),
-        _ => return Some(Refusal::Origin),
+    if let Err(refusal) = allowed_origin(policy, req.headers()) {
+        return Some(refusal);
     }
     (!policy.allows_method(req.method().as_str().as_bytes())).then(|| method_refusal(req.method()))
 }
@@ -80,13 +76,8 @@ fn method_refusal(method: &Method) -> Refusal {
 /// `403` with `Vary: origin` and a `text/plain` line naming the failed
 /// check: no grant, nothing of the policy.
 pub(crate) fn refuse(refusal: &Refusal) -> Response {
-    let mut res = Response::new(Body::from(format!("cross-origin write refused: {refusal}")));
-    *res.status_mut() = StatusCode::FORBIDDEN;
-    let headers = res.headers_mut();
-    headers.insert(VARY, HeaderValue::from_static(vary::ACTUAL));
-    headers.insert(
-        CONTENT_TYPE,
-        HeaderValue::from_static("text/plain; charset=utf-8"),
-    );
-    res
+    forbidden(
+        format!("cross-origin write refused: {refusal}"),
+        vary::ACTUAL,
+    )
 }
