@@ -543,17 +543,11 @@ async fn callback_described() -> &'static str {
 
 #[tokio::test]
 async fn a_refused_write_is_a_debug_event_with_path_method_origin_and_check() {
-    let captured = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::DEBUG)
-        .with_writer(captured.clone())
-        .with_ansi(false)
-        .without_time()
-        .finish();
+    let (subscriber, captured) = Captured::subscriber(tracing::Level::DEBUG);
     let _guard = tracing::subscriber::set_default(subscriber);
     let runs = Runs::default();
     send(app(&runs), form_post("/transfer", EVIL)).await;
-    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let log = captured.text();
     assert_eq!(
         log,
         "DEBUG route_cors: cross-origin write refused path=\"/transfer\" method=\"POST\" \

@@ -509,16 +509,11 @@ fn a_named_policy_no_route_uses_is_reported_once_with_a_did_you_mean() {
         ),
         "{described}"
     );
-    let captured = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(captured.clone())
-        .with_ansi(false)
-        .without_time()
-        .finish();
+    let (subscriber, captured) = Captured::subscriber(tracing::Level::INFO);
     tracing::subscriber::with_default(subscriber, || {
         let _app = app.into_router();
     });
-    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let log = captured.text();
     assert_eq!(
         log,
         " WARN route_cors: named policy `audit` is used by no route\n \

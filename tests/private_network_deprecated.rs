@@ -12,12 +12,7 @@ use route_cors::PolicySet;
 
 #[test]
 fn private_network_in_a_configuration_is_a_warn_event_and_still_works() {
-    let captured = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(captured.clone())
-        .with_ansi(false)
-        .without_time()
-        .finish();
+    let (subscriber, captured) = Captured::subscriber(tracing::Level::INFO);
     let set = tracing::subscriber::with_default(subscriber, || {
         PolicySet::from_json(
             r#"{"device": {"origins": ["https://app.example.com"], "private_network": true}}"#,
@@ -29,7 +24,7 @@ fn private_network_in_a_configuration_is_a_warn_event_and_still_works() {
         .expect("defined")
         .to_string()
         .ends_with("; private_network"));
-    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let log = captured.text();
     assert_eq!(
         log,
         " WARN route_cors: `private_network` in a policy's configuration is deprecated: Chrome \

@@ -37,17 +37,10 @@ fn app() -> Router {
 
 /// The events `req` produces at `level` and above, one line each.
 async fn events(level: tracing::Level, req: http::Request<Body>) -> String {
-    let captured = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(level)
-        .with_writer(captured.clone())
-        .with_ansi(false)
-        .without_time()
-        .finish();
+    let (subscriber, captured) = Captured::subscriber(level);
     let _guard = tracing::subscriber::set_default(subscriber);
     send(app(), req).await;
-    let bytes = captured.0.lock().unwrap().clone();
-    String::from_utf8(bytes).unwrap()
+    captured.text()
 }
 
 #[track_caller]
