@@ -53,7 +53,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -820,49 +820,68 @@ fn with_lab(test: impl FnOnce(&mut Lab)) {
     test(lease.0.as_mut().expect("started above"));
 }
 
-/// Prints one line saying the engine's tests are skipped, or fails when
-/// `CI=true` or `ROUTE_CORS_REQUIRE_BROWSER=1` require them.
+/// Prints one line, once per run and engine, naming exactly what is
+/// missing and how to install it; or fails when `CI=true` or
+/// `ROUTE_CORS_REQUIRE_BROWSER=1` require the engine's tests.
 fn skip_or_fail(engine: Engine, missing: &str) {
-    let install = match engine {
-        Engine::Chromium => "'apt-get install chromium chromium-driver'",
-        Engine::Firefox => "'apt-get install firefox-esr' and 'cargo install geckodriver --locked'",
-    };
+    static SAID: [AtomicBool; 2] = [AtomicBool::new(false), AtomicBool::new(false)];
     let required = std::env::var("CI").is_ok_and(|v| v == "true")
         || std::env::var("ROUTE_CORS_REQUIRE_BROWSER").is_ok_and(|v| v == "1");
     if required {
         panic!(
-            "{missing} not found, and CI=true or ROUTE_CORS_REQUIRE_BROWSER=1 requires the \
-             {engine} browser tests; install it with {install}"
+            "{missing}, and CI=true or ROUTE_CORS_REQUIRE_BROWSER=1 requires the {engine} \
+             browser tests"
         );
     }
-    // Straight to stderr, past libtest's capture, so the skip is seen.
-    let _ = writeln!(
-        std::io::stderr(),
-        "skipped in {engine}: {missing} not found; install it with {install} to run the \
-         browser tests"
-    );
+    let said = &SAID[usize::from(engine == Engine::Firefox)];
+    if !said.swap(true, Ordering::SeqCst) {
+        // Straight to stderr, past libtest's capture, so the skip is seen.
+        let _ = writeln!(
+            std::io::stderr(),
+            "browser tests skipped in {engine}: {missing}"
+        );
+    }
 }
 
-/// The engine's browser and driver, or what is missing.
+/// The engine's browser and driver, or exactly what is missing, each with
+/// the command that installs it.
 fn find(engine: Engine) -> Result<Install, String> {
-    let (browser, driver) = match engine {
+    let (browser, browser_install, driver, driver_install) = match engine {
         Engine::Chromium => {
             let driver = Path::new(CHROMEDRIVER);
             let driver = driver
                 .is_file()
                 .then(|| driver.to_owned())
                 .ok_or_else(|| format!("chromedriver ({CHROMEDRIVER})"));
-            (CHROMIUM, driver)
+            (
+                CHROMIUM,
+                "apt-get install chromium",
+                driver,
+                "apt-get install chromium-driver",
+            )
         }
         Engine::Firefox => {
-            let driver = geckodriver().ok_or_else(|| {
-                format!("geckodriver (on PATH or in ~/.cargo/bin) for Firefox ({FIREFOX})")
-            });
-            (FIREFOX, driver)
+            let driver =
+                geckodriver().ok_or_else(|| "geckodriver (on PATH or in ~/.cargo/bin)".to_owned());
+            (
+                FIREFOX,
+                "apt-get install firefox-esr",
+                driver,
+                "cargo install geckodriver --locked",
+            )
         }
     };
+    let mut missing = Vec::new();
     if !Path::new(browser).is_file() {
-        return Err(format!("{engine} ({browser})"));
+        missing.push(format!(
+            "{engine} ({browser}) is missing: `{browser_install}`"
+        ));
+    }
+    if let Err(driver) = &driver {
+        missing.push(format!("{driver} is missing: `{driver_install}`"));
+    }
+    if !missing.is_empty() {
+        return Err(missing.join("; "));
     }
     Ok(Install {
         engine,
