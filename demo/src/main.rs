@@ -1,4 +1,4 @@
-//! The README's demo: `cargo run --example demo`, then open the URL it prints.
+//! The README's demo: `cargo run -p route-cors-demo`, then open the URL it prints.
 //!
 //! One process serves two origins on loopback:
 //! - the page, `http://app.localhost:8080`: one button per scenario, each a
@@ -207,7 +207,7 @@ fn page_html(api_origin: &str, page_origin: &str) -> String {
 }
 
 /// This file, so the page shows each policy exactly as it is written above.
-const SOURCE: &str = include_str!("demo.rs");
+const SOURCE: &str = include_str!("main.rs");
 
 /// The `#[cors(...)]` attribute on `handler` and its `async fn` line.
 fn attribute_of(handler: &str) -> &'static str {
@@ -221,7 +221,7 @@ fn attribute_of(handler: &str) -> &'static str {
         let fn_end = fn_start + 1 + fn_line.find(" {\n")?;
         Some(&SOURCE[start..fn_end])
     });
-    found.unwrap_or("(no #[cors] attribute found in examples/demo.rs)")
+    found.unwrap_or("(no #[cors] attribute found in demo/src/main.rs)")
 }
 
 /// The page: inline HTML, CSS and JavaScript, no external assets. The server
@@ -377,7 +377,7 @@ async function runAll() {
 }
 
 document.getElementById("intro").textContent =
-  `This page is ${PAGE}. Each button runs fetch() against the API at ${API}, another origin, so the browser applies CORS using the route's policy, shown below as written in examples/demo.rs.`;
+  `This page is ${PAGE}. Each button runs fetch() against the API at ${API}, another origin, so the browser applies CORS using the route's policy, shown below as written in demo/src/main.rs.`;
 if (PAGE !== APP) {
   const warning = document.getElementById("warning");
   warning.hidden = false;
