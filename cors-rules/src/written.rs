@@ -115,9 +115,9 @@ fn value(policy: &ValidPolicy, key: Key) -> Option<String> {
 }
 
 impl<'a> Written<'a> {
-    /// Reads what [`write`] wrote. Lines it does not know are skipped, and a
+    /// Reads what [`write()`] wrote. Lines it does not know are skipped, and a
     /// `max_age` that is not a number is left out: the text comes from
-    /// [`write`], and whatever is built from it is checked again by the
+    /// [`write()`], and whatever is built from it is checked again by the
     /// run-time builder.
     pub fn read(text: &'a str) -> Written<'a> {
         let mut written = Written::default();

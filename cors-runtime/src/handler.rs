@@ -35,7 +35,7 @@ pub enum HandlerPolicy {
     /// None of its own ([`plain`]): the default decides.
     None,
     /// Written in `#[cors(...)]`, checked at compile time; built into a
-    /// [`Policy`] when the handler is registered.
+    /// [`Policy`](crate::Policy) when the handler is registered.
     Static(CompiledPolicy),
     /// `#[cors(policy = "name")]`: the run-time policy of that name
     /// ([`Policies`](crate::Policies)).
