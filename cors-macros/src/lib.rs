@@ -18,7 +18,7 @@ mod stacking;
 mod symbol;
 mod validate;
 
-/// Declares a handler's CORS policy. See the `route-cors` crate.
+#[doc = include_str!("../docs/cors.md")]
 #[proc_macro_attribute]
 pub fn cors(args: TokenStream, item: TokenStream) -> TokenStream {
     let mut cx = ctxt::Ctxt::default();
