@@ -1378,11 +1378,17 @@ mod writes {
         }
     }
 
-    /// Submits a form `POST` to `action` from the page loaded now.
+    /// Submits a form `POST` to `action` from the page loaded now, into an
+    /// iframe, so that the page itself stays (a navigation of the page
+    /// could cancel the next step's fetch).
     const FORM_POST: &str = r#"
 const done = arguments[arguments.length - 1];
+const sink = document.createElement("iframe");
+sink.name = "sink";
+document.body.appendChild(sink);
 const form = document.createElement("form");
 form.method = "POST";
+form.target = "sink";
 form.action = arguments[0];
 const field = document.createElement("input");
 field.name = "transfer";
@@ -1422,9 +1428,12 @@ fetch(arguments[0], { method: "POST", mode: arguments[1], body: "transfer=all" }
             // A no-cors fetch POST from the page.
             session.navigate(&page).unwrap_or_else(|e| panic!("{e}"));
             let before = app.before();
-            session
+            let fetched = session
                 .execute_async(FETCH_POST, vec![json!(app.url("/w")), json!("no-cors")])
                 .unwrap_or_else(|e| panic!("{engine}: no-cors fetch from {page}: {e}"));
+            // A no-cors fetch resolves (with an opaque answer) whatever the
+            // status: anything else means it was never sent.
+            assert_eq!(fetched, json!(true), "{engine}: no-cors fetch from {page}");
             let what = format!("{engine}: no-cors fetch POST from {page}");
             assert_eq!(app.handler_ran_for_next(before, &what), runs, "{what}");
         }
@@ -1433,9 +1442,10 @@ fetch(arguments[0], { method: "POST", mode: arguments[1], body: "transfer=all" }
             .navigate(&app.url("/page"))
             .unwrap_or_else(|e| panic!("{e}"));
         let before = app.before();
-        session
+        let fetched = session
             .execute_async(FETCH_POST, vec![json!("/w"), json!("same-origin")])
             .unwrap_or_else(|e| panic!("{engine}: same-origin fetch: {e}"));
+        assert_eq!(fetched, json!(true), "{engine}: same-origin fetch");
         let what = format!("{engine}: same-origin fetch POST");
         assert!(app.handler_ran_for_next(before, &what), "{what}");
     }
