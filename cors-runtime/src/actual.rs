@@ -9,8 +9,9 @@ use http::header::{
 };
 use http::{HeaderMap, HeaderValue, Method};
 
+use crate::check::{self, Refusal};
 use crate::policy::Policy;
-use crate::request::{single_origin, ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK};
+use crate::request::ACCESS_CONTROL_ALLOW_PRIVATE_NETWORK;
 use crate::vary;
 
 /// What the response to an actual request gets.
@@ -22,7 +23,7 @@ pub(crate) enum Outcome {
     /// A path with policies, for a method that none of them covers and no
     /// default: no grant, and none that the app set. The answer does not
     /// depend on the origin, so no `Vary` either.
-    Refused,
+    Uncovered,
     /// Judged by a policy: the grant for an allowed origin, `Vary: origin`
     /// whatever the origin.
     Judged(Option<Grant>),
@@ -37,26 +38,29 @@ pub(crate) struct Grant {
     expose: Option<HeaderValue>,
 }
 
-/// The outcome under `policy` of a request with `method` and these headers:
-/// a grant for its one allowed `Origin`, if the policy allows the method.
-pub(crate) fn judge(policy: &Policy, method: &Method, request: &HeaderMap) -> Outcome {
-    let grant = single_origin(request)
-        .filter(|origin| {
-            policy.allows_method(method.as_str().as_bytes()) && policy.allows_origin(origin)
-        })
-        .map(|origin| Grant {
-            allow_origin: policy.allow_origin_value(origin),
-            credentials: policy.credentials,
-            expose: policy.expose_headers.clone(),
-        });
-    Outcome::Judged(grant)
+/// The grant under `policy` of a request with `method` and these headers:
+/// the policy must allow the method, then the one `Origin`.
+// A refusal carries a `HeaderMap` (see `Refusal`).
+#[allow(clippy::result_large_err)]
+pub(crate) fn judge(
+    policy: &Policy,
+    method: &Method,
+    request: &HeaderMap,
+) -> Result<Grant, Refusal> {
+    check::method(policy, method)?;
+    let origin = check::origin(policy, request)?;
+    Ok(Grant {
+        allow_origin: policy.allow_origin_value(origin),
+        credentials: policy.credentials,
+        expose: policy.expose_headers.clone(),
+    })
 }
 
 /// Rewrites the CORS headers of a response as `outcome` says.
 pub(crate) fn apply(outcome: &Outcome, response: &mut HeaderMap) {
     let grant = match outcome {
         Outcome::Untouched => return,
-        Outcome::Refused => {
+        Outcome::Uncovered => {
             remove_cors_headers(response);
             return;
         }

@@ -160,8 +160,8 @@ impl Decider {
             Decider::Named(name, Some(policies)) => snapshot
                 .get_or_insert_with(|| policies.load())
                 .get(name)
-                .map_or(Decision::Refuse, Decision::Policy),
-            Decider::Named(_, None) => Decision::Refuse,
+                .map_or(Decision::Uncovered, Decision::Policy),
+            Decider::Named(_, None) => Decision::Uncovered,
             Decider::Default(Some(DefaultSource::Fixed(policy)), _) => Decision::Policy(policy),
             Decider::Default(Some(DefaultSource::Set(policies)), without) => {
                 match snapshot
@@ -186,7 +186,7 @@ impl Decider {
             }
             (Decider::Named(name, _), _) => format!("policy `{name}`: not defined"),
             (Decider::Default(..), Decision::Policy(default)) => format!("the default: {default}"),
-            (Decider::Default(..), Decision::Refuse) => {
+            (Decider::Default(..), Decision::Uncovered) => {
                 "refused (no policy, no default)".to_owned()
             }
             (Decider::Default(..), Decision::PassThrough) => {
@@ -201,9 +201,9 @@ impl Decider {
 pub(crate) enum Decision<'a> {
     /// This policy: the route's own, a named one, or a default.
     Policy(&'a Policy),
-    /// A path with policies, for a method none of them covers, and no
-    /// default: refused.
-    Refuse,
+    /// A path with policies, for a method none of them covers (or whose
+    /// named policy no set defines), and no default: every judge refuses.
+    Uncovered,
     /// Nothing configured covers the request: the app answers it untouched.
     PassThrough,
 }
@@ -211,7 +211,7 @@ pub(crate) enum Decision<'a> {
 impl Decision<'_> {
     fn without(without: WithoutDefault) -> Self {
         match without {
-            WithoutDefault::Refuse => Decision::Refuse,
+            WithoutDefault::Refuse => Decision::Uncovered,
             WithoutDefault::PassThrough => Decision::PassThrough,
         }
     }
@@ -233,21 +233,17 @@ pub(crate) struct Judge {
     /// Every method none of `methods` is routed for.
     pub(crate) others: Decider,
     pub(crate) served: Served,
-    /// Refused preflights are answered with the grants computed so far
-    /// (development only).
-    pub(crate) debug_mode: bool,
 }
 
 impl Judge {
     /// One decider for every method: what route-cors cannot see route by
     /// route, reached under `prefix` (which axum has taken off the path).
-    pub(crate) fn single(prefix: &str, others: Decider, debug_mode: bool) -> Arc<Self> {
+    pub(crate) fn single(prefix: &str, others: Decider) -> Arc<Self> {
         Arc::new(Judge {
             prefix: prefix.trim_end_matches('/').to_owned(),
             methods: Vec::new(),
             others,
             served: Served::Unknown,
-            debug_mode,
         })
     }
 

@@ -119,7 +119,7 @@ impl Row {
             }
             (Decider::Named(name, _), _) => (DecidedBy::Refused, Some((*name).to_owned())),
             (Decider::Default(..), Decision::Policy(_)) => (DecidedBy::Default, None),
-            (Decider::Default(..), Decision::Refuse) => (DecidedBy::Refused, None),
+            (Decider::Default(..), Decision::Uncovered) => (DecidedBy::Refused, None),
             (Decider::Default(..), Decision::PassThrough) => (DecidedBy::Untouched, None),
         };
         let mut entry = InventoryEntry {

@@ -7,6 +7,7 @@
 
 mod actual;
 mod build;
+mod check;
 mod decide;
 mod handler;
 mod inventory;

@@ -181,18 +181,6 @@ impl Policy {
         })
     }
 
-    /// The policy's setting that a failed check compared against, for the
-    /// refusal's event: `origin`, `method`, `header`, `private-network`.
-    pub(crate) fn setting(&self, check: &str) -> String {
-        match check {
-            "origin" => format!("origins: {}", self.describe_origins()),
-            "method" => format!("methods: {}", self.describe_methods()),
-            "header" => format!("headers: {}", self.describe_headers()),
-            "private-network" => format!("private_network: {}", self.private_network),
-            other => other.to_owned(),
-        }
-    }
-
     /// The allowed origins: `*`, or each one and pattern, and a line for an
     /// origin function.
     pub(crate) fn origin_list(&self) -> Vec<String> {
@@ -248,7 +236,7 @@ impl Policy {
             .and_then(|value| value.to_str().ok()?.parse().ok())
     }
 
-    fn describe_origins(&self) -> String {
+    pub(crate) fn describe_origins(&self) -> String {
         let listed = self.origin_list();
         if listed.is_empty() {
             return "none".to_owned();
@@ -256,12 +244,14 @@ impl Policy {
         listed.join(", ")
     }
 
-    fn describe_methods(&self) -> String {
+    /// The allowed methods, or "the routed ones".
+    pub(crate) fn describe_methods(&self) -> String {
         self.method_list()
             .map_or_else(|| "the routed ones".to_owned(), |list| list.join(", "))
     }
 
-    fn describe_headers(&self) -> String {
+    /// The allowed request headers, `*` with its exception, or "none".
+    pub(crate) fn describe_headers(&self) -> String {
         match &self.headers {
             HeaderSet::Any => "* (all but authorization)".to_owned(),
             HeaderSet::List(list) if list.to_vec().is_empty() => "none".to_owned(),

@@ -898,8 +898,10 @@ impl CorsRouter<()> {
             &self.sources,
             WithoutDefault::PassThrough,
         );
-        let unmatched = std::mem::take(&mut self.unmatched)
-            .layer(DecideLayer(Judge::single("", unmatched, debug_mode)));
+        let unmatched = std::mem::take(&mut self.unmatched).layer(DecideLayer {
+            judge: Judge::single("", unmatched),
+            debug_mode,
+        });
         let mut paths = Vec::new();
         let (mut app, fallback) =
             self.flatten("", &Sources::default(), debug_mode, unmatched, &mut paths);
@@ -920,8 +922,8 @@ impl CorsRouter<()> {
                     methods,
                     others: Decider::new(&RoutePolicy::None, &path.sources, without),
                     served: path.served,
-                    debug_mode,
                 }),
+                debug_mode,
                 inner: path.router,
             };
             app = app.route_service(&path.path, service);
@@ -948,7 +950,7 @@ impl CorsRouter<()> {
         paths: &mut Vec<PathEntry<()>>,
     ) -> (Router, Option<Decide<MethodRouter>>) {
         let sources = self.sources.within(outer);
-        let judge = |others| Judge::single(prefix, others, debug_mode);
+        let judge = |others| Judge::single(prefix, others);
         for item in self.items {
             match item {
                 Item::Path(entry) => {
@@ -998,7 +1000,10 @@ impl CorsRouter<()> {
                         &own.within(&sources),
                         WithoutDefault::PassThrough,
                     );
-                    rest = rest.merge(router.layer(DecideLayer(judge(default))));
+                    rest = rest.merge(router.layer(DecideLayer {
+                        judge: judge(default),
+                        debug_mode,
+                    }));
                 }
             }
         }
@@ -1010,6 +1015,7 @@ impl CorsRouter<()> {
             );
             Decide {
                 judge: judge(decider),
+                debug_mode,
                 inner: fallback.router,
             }
         });

@@ -24,13 +24,12 @@ use tower_layer::Layer;
 use tower_service::Service;
 
 use crate::actual::{self, Outcome};
+use crate::check::Refusal;
 use crate::decide::{Decision, Judge};
-use crate::preflight::{self, Refusal, Refused};
+use crate::policy::Policy;
+use crate::preflight;
 use crate::request::{is_preflight, requested_method_value};
 use crate::writes;
-
-/// The `allowed` of a refusal's event where no policy covers the method.
-const NO_POLICY: &str = "no policy covers this method";
 
 /// What a service of route-cors wraps: a path's `MethodRouter`, the
 /// fallback, or (as a layer) a route of a plain router.
@@ -56,23 +55,38 @@ impl<T> Inner for T where
 #[derive(Clone)]
 pub(crate) struct Decide<T> {
     pub(crate) judge: Arc<Judge>,
+    /// Refused preflights are answered with the grants computed so far
+    /// (development only).
+    pub(crate) debug_mode: bool,
     pub(crate) inner: T,
 }
 
 /// [`Decide`] as a layer, for what route-cors cannot see route by route:
 /// a plain router's routes, a nested service, the unmatched paths.
 #[derive(Clone)]
-pub(crate) struct DecideLayer(pub(crate) Arc<Judge>);
+pub(crate) struct DecideLayer {
+    pub(crate) judge: Arc<Judge>,
+    pub(crate) debug_mode: bool,
+}
 
 impl Layer<Route> for DecideLayer {
     type Service = Decide<Route>;
 
     fn layer(&self, inner: Route) -> Decide<Route> {
         Decide {
-            judge: self.0.clone(),
+            judge: self.judge.clone(),
+            debug_mode: self.debug_mode,
             inner,
         }
     }
+}
+
+/// Which kind of request a refusal's event is about.
+#[derive(Clone, Copy)]
+enum Judged {
+    Preflight,
+    Write,
+    Actual,
 }
 
 impl<T: Inner> Service<Request> for Decide<T> {
@@ -86,74 +100,10 @@ impl<T: Inner> Service<Request> for Decide<T> {
 
     fn call(&mut self, req: Request) -> CorsFuture {
         if is_preflight(req.method(), req.headers()) {
-            return self.preflight(req);
+            self.preflight(req)
+        } else {
+            self.actual(req)
         }
-        let judge = &self.judge;
-        let mut snapshot = None;
-        let decision = judge
-            .decider(req.method().as_str().as_bytes())
-            .decide(&mut snapshot);
-        if writes::is_unsafe(req.method()) && writes::from_another_origin(&req) {
-            if let Some(refusal) = writes::judge(&decision, &req) {
-                tracing::debug!(
-                    target: "route_cors",
-                    path = &*full_path(judge, &req),
-                    method = req.method().as_str(),
-                    origin = ?origin(req.headers()),
-                    check = refusal.check(),
-                    reason = %refusal,
-                    allowed = %match decision {
-                        Decision::Policy(policy) => policy.setting(refusal.check()),
-                        _ => NO_POLICY.to_owned(),
-                    },
-                    "cross-origin write refused"
-                );
-                return CorsFuture {
-                    kind: Kind::Answered {
-                        answer: Some(writes::refuse(&refusal)),
-                    },
-                };
-            }
-        }
-        let outcome = match &decision {
-            Decision::Policy(policy) => actual::judge(policy, req.method(), req.headers()),
-            Decision::Refuse => Outcome::Refused,
-            Decision::PassThrough => Outcome::Untouched,
-        };
-        match &outcome {
-            Outcome::Judged(None) | Outcome::Refused
-                if req.headers().contains_key(ORIGIN)
-                    && tracing::enabled!(target: "route_cors", tracing::Level::DEBUG) =>
-            {
-                let (check, allowed) = match decision {
-                    Decision::Policy(policy)
-                        if !policy.allows_method(req.method().as_str().as_bytes()) =>
-                    {
-                        ("method", policy.setting("method"))
-                    }
-                    Decision::Policy(policy) => ("origin", policy.setting("origin")),
-                    _ => ("method", NO_POLICY.to_owned()),
-                };
-                tracing::debug!(
-                    target: "route_cors",
-                    path = &*full_path(judge, &req),
-                    method = req.method().as_str(),
-                    origin = ?origin(req.headers()),
-                    check,
-                    allowed = %allowed,
-                    "actual request gets no grant"
-                );
-            }
-            Outcome::Judged(Some(_)) => tracing::trace!(
-                target: "route_cors",
-                path = &*full_path(judge, &req),
-                method = req.method().as_str(),
-                origin = ?origin(req.headers()),
-                "actual request granted"
-            ),
-            _ => {}
-        }
-        self.forward(req, outcome)
     }
 }
 
@@ -163,66 +113,81 @@ impl<T: Inner> Decide<T> {
         // handler; whatever decides then refuses it.
         let requested = requested_method_value(req.headers());
         let method = requested.map(HeaderValue::as_bytes).unwrap_or_default();
-        let judge = &self.judge;
         let mut snapshot = None;
         // A method no handler of the path serves is refused, whatever the
         // default allows: nothing would answer the request.
-        let decision = judge
+        let decision = self
+            .judge
             .preflight_decider(method)
-            .map_or(Decision::Refuse, |decider| decider.decide(&mut snapshot));
+            .map_or(Decision::Uncovered, |decider| decider.decide(&mut snapshot));
         let (judged, policy) = match decision {
-            Decision::Policy(policy) => (preflight::judge(policy, req.headers()), Some(policy)),
-            Decision::Refuse => {
-                let refusal = match requested {
-                    Some(method) => Refusal::Method(method.clone()),
-                    None => Refusal::MalformedMethod,
-                };
-                let refused = Refused {
-                    refusal,
-                    grants_so_far: HeaderMap::new(),
-                };
-                (Err(refused), None)
-            }
             Decision::PassThrough => return self.forward(req, Outcome::Untouched),
+            Decision::Uncovered => (
+                Err(Refusal::uncovered(
+                    requested.and_then(preflight::requested_method),
+                )),
+                None,
+            ),
+            Decision::Policy(policy) => (preflight::judge(policy, req.headers()), Some(policy)),
         };
+        let method = String::from_utf8_lossy(method);
         let answer = match judged {
             Ok(grant) => {
-                tracing::trace!(
-                    target: "route_cors",
-                    path = &*full_path(judge, &req),
-                    method = %String::from_utf8_lossy(method),
-                    origin = ?origin(req.headers()),
-                    "preflight granted"
-                );
+                self.granted(Judged::Preflight, &req, &method);
                 preflight::grant(grant)
             }
-            Err(refused) => {
-                let refusal = &refused.refusal;
-                tracing::debug!(
-                    target: "route_cors",
-                    path = &*full_path(judge, &req),
-                    method = %String::from_utf8_lossy(method),
-                    origin = ?origin(req.headers()),
-                    check = refusal.check(),
-                    reason = %refusal,
-                    allowed = %policy.map_or_else(
-                        || NO_POLICY.to_owned(),
-                        |policy| policy.setting(refusal.check()),
-                    ),
-                    "preflight refused"
-                );
-                if judge.debug_mode {
-                    preflight::refuse_for_debugging(refused)
+            Err(refusal) => {
+                self.refused(Judged::Preflight, &req, &method, &refusal, policy);
+                if self.debug_mode {
+                    preflight::refuse_for_debugging(refusal)
                 } else {
-                    preflight::refuse(refusal)
+                    preflight::refuse(&refusal)
                 }
             }
         };
-        CorsFuture {
-            kind: Kind::Answered {
-                answer: Some(answer),
-            },
+        answered(answer)
+    }
+
+    fn actual(&mut self, req: Request) -> CorsFuture {
+        let mut snapshot = None;
+        let policy = match self
+            .judge
+            .decider(req.method().as_str().as_bytes())
+            .decide(&mut snapshot)
+        {
+            Decision::PassThrough => return self.forward(req, Outcome::Untouched),
+            Decision::Uncovered => None,
+            Decision::Policy(policy) => Some(policy),
+        };
+        let method = req.method().as_str();
+        if writes::is_unsafe(req.method()) && writes::from_another_origin(&req) {
+            if let Err(refusal) = writes::judge(policy, &req) {
+                self.refused(Judged::Write, &req, method, &refusal, policy);
+                return answered(writes::refuse(&refusal));
+            }
         }
+        let judged = match policy {
+            Some(policy) => actual::judge(policy, req.method(), req.headers()),
+            None => Err(Refusal::uncovered(Some(req.method().clone()))),
+        };
+        let outcome = match judged {
+            Ok(grant) => {
+                self.granted(Judged::Actual, &req, method);
+                Outcome::Judged(Some(grant))
+            }
+            Err(refusal) => {
+                // A request without an `Origin` is not a cross-origin one:
+                // nothing to explain.
+                if req.headers().contains_key(ORIGIN) {
+                    self.refused(Judged::Actual, &req, method, &refusal, policy);
+                }
+                match policy {
+                    Some(_) => Outcome::Judged(None),
+                    None => Outcome::Uncovered,
+                }
+            }
+        };
+        self.forward(req, outcome)
     }
 
     fn forward(&mut self, req: Request, outcome: Outcome) -> CorsFuture {
@@ -232,6 +197,73 @@ impl<T: Inner> Decide<T> {
                 outcome,
             },
         }
+    }
+
+    /// The refusal's event (target `route_cors`, level debug).
+    fn refused(
+        &self,
+        judged: Judged,
+        req: &Request,
+        method: &str,
+        refusal: &Refusal,
+        policy: Option<&Policy>,
+    ) {
+        if !tracing::enabled!(target: "route_cors", tracing::Level::DEBUG) {
+            return;
+        }
+        let path = &*full_path(&self.judge, req);
+        let origin = origin(req.headers());
+        let check = refusal.check().as_str();
+        let allowed = refusal.allowed(policy);
+        let reason = &refusal.reason;
+        match judged {
+            // The requested method is a header value: printed as read.
+            Judged::Preflight => tracing::debug!(
+                target: "route_cors",
+                path, method = %method, origin = ?origin, check, reason = %reason, allowed = %allowed,
+                "preflight refused"
+            ),
+            Judged::Write => tracing::debug!(
+                target: "route_cors",
+                path, method, origin = ?origin, check, reason = %reason, allowed = %allowed,
+                "cross-origin write refused"
+            ),
+            Judged::Actual => tracing::debug!(
+                target: "route_cors",
+                path, method, origin = ?origin, check, allowed = %allowed,
+                "actual request gets no grant"
+            ),
+        }
+    }
+
+    /// The grant's event (target `route_cors`, level trace).
+    fn granted(&self, judged: Judged, req: &Request, method: &str) {
+        if !tracing::enabled!(target: "route_cors", tracing::Level::TRACE) {
+            return;
+        }
+        let path = &*full_path(&self.judge, req);
+        let origin = origin(req.headers());
+        match judged {
+            Judged::Preflight => tracing::trace!(
+                target: "route_cors",
+                path, method = %method, origin = ?origin,
+                "preflight granted"
+            ),
+            Judged::Write | Judged::Actual => tracing::trace!(
+                target: "route_cors",
+                path, method, origin = ?origin,
+                "actual request granted"
+            ),
+        }
+    }
+}
+
+/// A preflight's answer, or a write's refusal: the app is not called.
+fn answered(answer: Response) -> CorsFuture {
+    CorsFuture {
+        kind: Kind::Answered {
+            answer: Some(answer),
+        },
     }
 }
 

@@ -10,8 +10,8 @@ use http::header::{HOST, ORIGIN};
 use http::{HeaderName, HeaderValue, Method};
 use route_cors_rules::request_origin::is_same_origin;
 
-use crate::decide::Decision;
-use crate::preflight::{allowed_origin, forbidden, Refusal};
+use crate::check::{self, forbidden, Reason, Refusal};
+use crate::policy::Policy;
 use crate::vary;
 
 /// `Sec-Fetch-Site` (Fetch Metadata).
@@ -49,35 +49,27 @@ pub(crate) fn from_another_origin(req: &Request) -> bool {
     !own.is_some_and(|own| is_same_origin(origin.as_bytes(), own))
 }
 
-/// The check a write from another origin fails under `decision`: the
-/// policy's origins, then its methods; `None` where the write may go in.
-pub(crate) fn judge(decision: &Decision<'_>, req: &Request) -> Option<Refusal> {
-    let policy = match decision {
-        Decision::Policy(policy) => policy,
-        // Nothing on the path serves the method under a policy.
-        Decision::Refuse => return Some(method_refusal(req.method())),
-        Decision::PassThrough => return None,
+/// Whether a write from another origin may go in under `policy` (`None`:
+/// no policy covers the method): the policy's origins, then its methods.
+// A refusal carries a `HeaderMap` (see `Refusal`).
+#[allow(clippy::result_large_err)]
+pub(crate) fn judge(policy: Option<&Policy>, req: &Request) -> Result<(), Refusal> {
+    let Some(policy) = policy else {
+        return Err(Reason::Method(req.method().clone()).into());
     };
     if policy.writes_from_any_origin {
-        return None;
+        return Ok(());
     }
-    if let Err(refusal) = allowed_origin(policy, req.headers()) {
-        return Some(refusal);
-    }
-    (!policy.allows_method(req.method().as_str().as_bytes())).then(|| method_refusal(req.method()))
-}
-
-fn method_refusal(method: &Method) -> Refusal {
-    let value = HeaderValue::from_bytes(method.as_str().as_bytes())
-        .expect("a method is a token, and a token is a header value");
-    Refusal::Method(value)
+    check::origin(policy, req.headers())?;
+    check::method(policy, req.method())?;
+    Ok(())
 }
 
 /// `403` with `Vary: origin` and a `text/plain` line naming the failed
 /// check: no grant, nothing of the policy.
 pub(crate) fn refuse(refusal: &Refusal) -> Response {
     forbidden(
-        format!("cross-origin write refused: {refusal}"),
+        format!("cross-origin write refused: {}", refusal.reason),
         vary::ACTUAL,
     )
 }
