@@ -1,4 +1,4 @@
-#![doc = include_str!("../README.md")]
+#![doc = include_str!("docs/crate.md")]
 
 pub use route_cors_macros::cors;
 pub use route_cors_runtime::{
@@ -28,3 +28,43 @@ pub mod __private {
     };
     pub use route_cors_runtime::{CorsHandler, HandlerPolicy, Policy};
 }
+
+pub mod guide {
+    #![doc = include_str!("docs/guide.md")]
+
+    pub mod answers {
+        #![doc = include_str!("docs/guide/answers.md")]
+    }
+    pub mod debugging {
+        #![doc = include_str!("docs/guide/debugging.md")]
+    }
+    pub mod security {
+        #![doc = include_str!("docs/guide/security.md")]
+    }
+    pub mod migrating {
+        #![doc = include_str!("docs/guide/migrating.md")]
+    }
+    pub mod middleware {
+        #![doc = include_str!("docs/guide/middleware.md")]
+    }
+    pub mod compile_errors {
+        #![doc = include_str!("docs/guide/compile_errors.md")]
+    }
+    pub mod stacking {
+        #![doc = include_str!("docs/guide/stacking.md")]
+    }
+    pub mod expansion {
+        #![doc = include_str!("docs/guide/expansion.md")]
+    }
+}
+
+/// The README's examples, compiled and run by `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
+
+/// `#[cors]`'s examples (text in the macro crate, which cannot depend on this
+/// one), compiled and run by `cargo test --doc`.
+#[cfg(doctest)]
+#[doc = include_str!("docs/cors_examples.md")]
+pub struct CorsExamplesDoctests;

@@ -109,6 +109,7 @@ impl PolicySet {
 /// The run-time policies of an app, shared by every clone of this handle:
 /// give one to [`CorsRouter::policies`](crate::CorsRouter::policies), keep
 /// another to [`replace`](Policies::replace) the set while the server runs.
+#[doc = include_str!("../docs/policies.md")]
 #[derive(Clone)]
 pub struct Policies {
     shared: Arc<Shared>,

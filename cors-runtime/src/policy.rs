@@ -59,6 +59,7 @@ impl Patterns {
 ///
 /// Get one from `#[cors(...)]` (at compile time) or from
 /// [`Policy::builder`] (at run time).
+#[doc = include_str!("../docs/policy.md")]
 #[derive(Clone, Debug)]
 pub struct Policy {
     pub(crate) origins: OriginSet,

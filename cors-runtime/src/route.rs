@@ -36,6 +36,7 @@ use crate::handler::CorsHandler;
 /// A plain axum `MethodRouter` converts into one whose methods have no
 /// policy of their own. Registering two handlers for one method panics, as
 /// in axum.
+#[doc = include_str!("../docs/route.md")]
 #[must_use = "give it to `CorsRouter::route`"]
 pub struct CorsRoute<S = ()> {
     pub(crate) router: MethodRouter<S>,

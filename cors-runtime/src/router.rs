@@ -72,6 +72,7 @@ use crate::strip_prefix::StripPrefixLayer;
 ///   metrics, request ids and rate limits, which should see every request,
 ///   preflights included. Every route registered here keeps its policy
 ///   whatever is called on that `Router` afterwards.
+#[doc = include_str!("../docs/router.md")]
 #[must_use = "hand it to axum with `into_router`"]
 pub struct CorsRouter<S = ()> {
     /// In registration order, which `describe()` follows.
@@ -317,6 +318,7 @@ where
     /// On a router that is nested or merged into another, it decides the
     /// routes registered on that router; the outermost router's decides the
     /// rest.
+    #[doc = include_str!("../docs/router/default_policy.md")]
     pub fn default_policy(mut self, policy: Policy) -> Self {
         self.sources.default = Some(DefaultSource::Fixed(Arc::new(policy.into_default())));
         self
