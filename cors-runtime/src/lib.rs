@@ -32,7 +32,7 @@ pub use policies::{Policies, PoliciesError, PolicySet, Problem};
 pub use policy::Policy;
 pub use request::{is_preflight, MAX_REQUEST_HEADERS_LEN};
 pub use route::{any, delete, get, head, on, options, patch, post, put, CorsRoute};
-pub use router::{CorsRouter, NeedsState, StateProvided};
+pub use router::CorsRouter;
 pub use service::{CorsFuture, CorsService, IntoMakeService};
 
 #[cfg(feature = "serde")]

@@ -71,13 +71,13 @@ impl PolicySet {
     }
 
     /// The names of the named policies, in order.
-    pub fn names(&self) -> impl Iterator<Item = &str> {
+    pub(crate) fn names(&self) -> impl Iterator<Item = &str> {
         self.named.keys().map(String::as_str)
     }
 
     /// Builds a set from policies by name, checking each and reporting every
     /// broken rule of every policy at once. `default` is the default policy.
-    pub fn from_policies<I, N>(policies: I) -> Result<Self, PoliciesError>
+    pub(crate) fn from_policies<I, N>(policies: I) -> Result<Self, PoliciesError>
     where
         I: IntoIterator<Item = (N, Result<Policy, PolicyError>)>,
         N: Into<String>,
