@@ -9,40 +9,10 @@ use http::{Request, Response};
 use http_body_util::BodyExt;
 use tower::{Service, ServiceExt};
 
+use crate::engine::Engine;
 use crate::exchange::Exchange;
 use crate::fetch::Fetch;
 use crate::verdict::Verdict;
-
-/// A browser engine.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Engine {
-    /// Chrome, Edge, Opera...
-    Chromium,
-    /// Firefox.
-    Firefox,
-}
-
-impl Engine {
-    /// The longest an engine caches a preflight's answer, whatever
-    /// `Access-Control-Max-Age` says: 7,200 s for Chromium, 86,400 s for
-    /// Firefox.
-    pub fn max_age_cap(self) -> Duration {
-        match self {
-            Self::Chromium => Duration::from_secs(7200),
-            Self::Firefox => Duration::from_secs(86400),
-        }
-    }
-}
-
-impl fmt::Display for Engine {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::Chromium => "Chromium",
-            Self::Firefox => "Firefox",
-        })
-    }
-}
 
 /// A browser's side of CORS: which requests it preflights, what it sends,
 /// what it accepts, and what it lets the page read.
@@ -99,7 +69,7 @@ impl Browser {
 
     /// Whether this browser sends Private Network Access preflights.
     pub fn sends_private_network_preflights(&self) -> bool {
-        self.private_network && self.engine == Engine::Chromium
+        self.private_network && self.engine.implements_private_network_access()
     }
 
     /// Starts `fetch` without a transport: the [`Exchange`] hands out the

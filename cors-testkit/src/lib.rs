@@ -101,13 +101,15 @@
 
 mod browser;
 mod check;
+mod engine;
 mod exchange;
 mod fetch;
 mod reason;
 pub mod spec;
 mod verdict;
 
-pub use browser::{Browser, Engine};
+pub use browser::Browser;
+pub use engine::Engine;
 pub use exchange::Exchange;
 pub use fetch::{Fetch, InvalidFetch};
 pub use reason::{Reason, Stage};

@@ -7,7 +7,7 @@ use std::time::Duration;
 use axum::body::Bytes;
 use http::{HeaderMap, HeaderName, Method, StatusCode, Uri};
 
-use crate::browser::Engine;
+use crate::engine::Engine;
 use crate::reason::{Reason, Stage};
 use crate::spec;
 
