@@ -75,7 +75,7 @@ impl Browser {
     /// Starts `fetch` without a transport: the [`Exchange`] hands out the
     /// requests and judges the answers given back.
     pub fn exchange(&self, fetch: Fetch) -> Exchange {
-        Exchange::new(self.clone(), fetch)
+        Exchange::new(self.engine, self.sends_private_network_preflights(), fetch)
     }
 
     /// Makes `fetch` against `app` (an `axum::Router`, or any service of

@@ -7,8 +7,8 @@
 use axum::body::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, Response};
 
-use crate::browser::Browser;
 use crate::check::{self, Asked};
+use crate::engine::Engine;
 use crate::fetch::Fetch;
 use crate::reason::{Reason, Stage};
 use crate::spec;
@@ -37,7 +37,10 @@ use crate::verdict::{Allowed, Blocked, Outcome, Preflight, Verdict};
 /// ```
 #[derive(Debug)]
 pub struct Exchange {
-    browser: Browser,
+    engine: Engine,
+    /// Whether a Private Network Access preflight is sent: the browser's
+    /// choice, made before the exchange starts.
+    private_network: bool,
     fetch: Fetch,
     headers: HeaderMap,
     unsafe_headers: Vec<HeaderName>,
@@ -55,11 +58,12 @@ enum State {
 }
 
 impl Exchange {
-    pub(crate) fn new(browser: Browser, fetch: Fetch) -> Self {
+    pub(crate) fn new(engine: Engine, private_network: bool, fetch: Fetch) -> Self {
         let headers = fetch.script_headers();
         let unsafe_headers = spec::cors_unsafe_request_header_names(&headers);
         Self {
-            browser,
+            engine,
+            private_network,
             fetch,
             headers,
             unsafe_headers,
@@ -122,14 +126,10 @@ impl Exchange {
                     method: self.fetch.method(),
                     unsafe_headers: &self.unsafe_headers,
                     credentials: self.fetch.includes_credentials(),
-                    private_network: self.browser.sends_private_network_preflights(),
+                    private_network: self.private_network,
                 };
-                let judged = check::preflight_check(
-                    self.browser.engine(),
-                    &asked,
-                    parts.status,
-                    &parts.headers,
-                );
+                let judged =
+                    check::preflight_check(self.engine, &asked, parts.status, &parts.headers);
                 self.preflight = Some(Preflight {
                     request,
                     status: parts.status,
@@ -205,7 +205,7 @@ impl Exchange {
             panic!("the exchange has no verdict yet: send next_request's requests first");
         };
         Verdict {
-            engine: self.browser.engine(),
+            engine: self.engine,
             method: self.fetch.method().clone(),
             url: self.fetch.url().clone(),
             origin: self.fetch.origin().to_owned(),
@@ -220,7 +220,7 @@ impl Exchange {
     pub fn needs_preflight(&self) -> bool {
         !spec::is_cors_safelisted_method(self.fetch.method())
             || !self.unsafe_headers.is_empty()
-            || self.browser.sends_private_network_preflights()
+            || self.private_network
     }
 
     /// `fetch()` throws before sending: a forbidden method, or a body on a
@@ -261,7 +261,7 @@ impl Exchange {
                     .expect("header names joined with `,` are a valid value"),
             );
         }
-        if self.browser.sends_private_network_preflights() {
+        if self.private_network {
             headers.insert(
                 "access-control-request-private-network",
                 HeaderValue::from_static("true"),
