@@ -1,5 +1,10 @@
 //! `Browser`: an engine's profile (what it caps, what it sends) and the one
 //! call that makes a `fetch()` against a router in-process.
+//!
+//! Top layer, the driver: the only module that does I/O. `Browser::fetch`
+//! sends the exchange's requests to a `tower` service and gives back its
+//! answers; it decides nothing, so any other transport (the repository's
+//! `probe` example over HTTP) gets the same verdicts.
 
 use std::fmt;
 use std::time::Duration;

@@ -2,6 +2,10 @@
 //! (Fetch, "CORS check") that every cross-origin answer must pass, and the
 //! preflight's own checks (Fetch, "CORS-preflight fetch", step 7), in the
 //! order Chromium and Firefox make them.
+//!
+//! Middle layer, part of the exchange: pure functions from what was asked
+//! and what came back to a pass or a `Reason`, so each check is tested on a
+//! header map alone, without a request, a state or a transport.
 
 use std::time::Duration;
 

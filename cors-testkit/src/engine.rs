@@ -1,8 +1,9 @@
 //! `Engine`: where Chromium and Firefox differ, one method per difference.
 //!
-//! Bottom layer, beside the Fetch model: the standard leaves these choices to
-//! the engine, and the checks and the exchange above ask the engine rather
-//! than match on it, so a new difference is one method here.
+//! Bottom layer, beside the Fetch model: where the standard leaves a choice
+//! to the browser, or one engine departs from it. The checks and the
+//! exchange above ask the engine rather than match on it, so a new
+//! difference is one method here.
 
 use std::fmt;
 use std::time::Duration;

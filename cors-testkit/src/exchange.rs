@@ -3,6 +3,11 @@
 //! the actual request) and judges each answer given back, so that an
 //! in-process `Router` and a real server over HTTP are judged by the same
 //! code.
+//!
+//! Middle layer, the sans-IO state machine: it reads the Fetch model below
+//! (the request, the rules, the engine) and the checks beside it, and knows
+//! nothing of the `Browser` that drives it, so its tests (in `tests/`) give
+//! it answers by hand.
 
 use axum::body::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue, Method, Request, Response};

@@ -1,5 +1,9 @@
 //! `Fetch`: what a page's script asks for, as the arguments of `fetch(url,
 //! init)` from a page of some origin.
+//!
+//! Bottom layer, the Fetch model: a description of the request and the
+//! headers the browser keeps of it, with no engine and no answer in it; the
+//! exchange above turns it into requests.
 
 use std::fmt;
 

@@ -99,14 +99,22 @@
 //! (`cookie`, `origin`, `host`, `sec-*`...) are dropped, as browsers drop
 //! them, and [`Fetch::cookie`] stands for the browser's cookie jar.
 
-mod browser;
-mod check;
+// Three layers; a module imports only from its own layer and those below.
+//
+// The Fetch model: what the standard says, what the page asks, why a request
+// fails, where engines differ. No state, no I/O.
 mod engine;
-mod exchange;
 mod fetch;
 mod reason;
 pub mod spec;
+
+// The exchange, sans-IO: given the answers, the next request or the verdict.
+mod check;
+mod exchange;
 mod verdict;
+
+// The driver: the only part that sends requests (to a `tower` service).
+mod browser;
 
 pub use browser::Browser;
 pub use engine::Engine;

@@ -1,6 +1,9 @@
 //! The Fetch standard's lists and byte rules that decide what a browser
 //! preflights and what a page may read, one function each. The comments name
 //! the definitions they implement (<https://fetch.spec.whatwg.org/>).
+//!
+//! They are the bottom of the kit: stateless, the same in every engine, and
+//! what the request description, the checks and the verdict are built on.
 
 use http::{HeaderMap, HeaderName, HeaderValue, Method};
 
