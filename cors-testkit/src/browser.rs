@@ -1,5 +1,10 @@
 //! `Browser`: an engine's profile (what it caps, what it sends) and the one
 //! call that makes a `fetch()` against a router in-process.
+//!
+//! Top layer, the driver: the only module that does I/O. `Browser::fetch`
+//! sends the exchange's requests to a `tower` service and gives back its
+//! answers; it decides nothing, so any other transport (the repository's
+//! `probe` example over HTTP) gets the same verdicts.
 
 use std::fmt;
 use std::time::Duration;
@@ -9,40 +14,10 @@ use http::{Request, Response};
 use http_body_util::BodyExt;
 use tower::{Service, ServiceExt};
 
+use crate::engine::Engine;
 use crate::exchange::Exchange;
 use crate::fetch::Fetch;
 use crate::verdict::Verdict;
-
-/// A browser engine.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Engine {
-    /// Chrome, Edge, Opera...
-    Chromium,
-    /// Firefox.
-    Firefox,
-}
-
-impl Engine {
-    /// The longest an engine caches a preflight's answer, whatever
-    /// `Access-Control-Max-Age` says: 7,200 s for Chromium, 86,400 s for
-    /// Firefox.
-    pub fn max_age_cap(self) -> Duration {
-        match self {
-            Self::Chromium => Duration::from_secs(7200),
-            Self::Firefox => Duration::from_secs(86400),
-        }
-    }
-}
-
-impl fmt::Display for Engine {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::Chromium => "Chromium",
-            Self::Firefox => "Firefox",
-        })
-    }
-}
 
 /// A browser's side of CORS: which requests it preflights, what it sends,
 /// what it accepts, and what it lets the page read.
@@ -99,13 +74,13 @@ impl Browser {
 
     /// Whether this browser sends Private Network Access preflights.
     pub fn sends_private_network_preflights(&self) -> bool {
-        self.private_network && self.engine == Engine::Chromium
+        self.private_network && self.engine.implements_private_network_access()
     }
 
     /// Starts `fetch` without a transport: the [`Exchange`] hands out the
     /// requests and judges the answers given back.
     pub fn exchange(&self, fetch: Fetch) -> Exchange {
-        Exchange::new(self.clone(), fetch)
+        Exchange::new(self.engine, self.sends_private_network_preflights(), fetch)
     }
 
     /// Makes `fetch` against `app` (an `axum::Router`, or any service of
@@ -133,55 +108,5 @@ impl Browser {
             }
         }
         exchange.finish()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use axum::routing::{get, options};
-    use axum::Router;
-    use http::Method;
-
-    use super::*;
-    use crate::reason::Reason;
-
-    const PAGE: &str = "https://app.example.com";
-
-    #[tokio::test]
-    async fn a_router_is_sent_the_preflight_then_the_actual_request() {
-        let app: Router = Router::new().route(
-            "/items",
-            options(|| async {
-                (
-                    [
-                        ("access-control-allow-origin", PAGE),
-                        ("access-control-allow-methods", "PUT"),
-                    ],
-                    "",
-                )
-            })
-            .put(|body: String| async move {
-                (
-                    [("access-control-allow-origin", PAGE)],
-                    format!("put {body}"),
-                )
-            }),
-        );
-        let verdict = Browser::chromium()
-            .fetch(&app, Fetch::new(PAGE, Method::PUT, "/items").text("7"))
-            .await;
-        assert_eq!(verdict.assert_allowed().text(), "put 7");
-        assert_eq!(verdict.preflight().unwrap().status(), 200);
-    }
-
-    #[tokio::test]
-    async fn axum_405_for_an_options_it_does_not_route_blocks_the_preflight() {
-        let app: Router = Router::new().route("/items", get(|| async { "items" }));
-        let verdict = Browser::firefox()
-            .fetch(&app, Fetch::new(PAGE, Method::DELETE, "/items"))
-            .await;
-        let blocked = verdict.assert_blocked();
-        assert_eq!(blocked.reason(), &Reason::AllowOriginMissing);
-        assert_eq!(blocked.status(), Some(http::StatusCode::METHOD_NOT_ALLOWED));
     }
 }

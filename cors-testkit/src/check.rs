@@ -2,12 +2,16 @@
 //! (Fetch, "CORS check") that every cross-origin answer must pass, and the
 //! preflight's own checks (Fetch, "CORS-preflight fetch", step 7), in the
 //! order Chromium and Firefox make them.
+//!
+//! Middle layer, part of the exchange: pure functions from what was asked
+//! and what came back to a pass or a `Reason`, so each check is tested on a
+//! header map alone, without a request, a state or a transport.
 
 use std::time::Duration;
 
 use http::{HeaderMap, HeaderName, Method, StatusCode};
 
-use crate::browser::Engine;
+use crate::engine::Engine;
 use crate::reason::Reason;
 use crate::spec;
 
@@ -106,13 +110,10 @@ pub(crate) fn preflight_check(
 }
 
 /// A method is allowed when it is safelisted or listed (case-sensitively),
-/// or when the list has `*` and the request is not credentialed. Chromium
-/// uppercases the requested method before comparing; Firefox does not.
+/// or when the list has `*` and the request is not credentialed; the engine
+/// says how the requested method is compared (Chromium uppercases it).
 fn check_method(engine: Engine, asked: &Asked<'_>, methods: &[String]) -> Result<(), Reason> {
-    let method = match engine {
-        Engine::Chromium => asked.method.as_str().to_ascii_uppercase(),
-        Engine::Firefox => asked.method.as_str().to_owned(),
-    };
+    let method = engine.method_to_compare(asked.method);
     let wildcard = methods.iter().any(|m| m == "*");
     if methods.contains(&method)
         || spec::is_cors_safelisted_method(asked.method)

@@ -1,4 +1,8 @@
 //! Why a browser blocks a request, in its own terms, and at which step.
+//!
+//! Bottom layer, the Fetch model: plain values that the checks return and
+//! the verdict carries, so both can name a failure without knowing each
+//! other.
 
 use std::fmt;
 

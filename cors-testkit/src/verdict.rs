@@ -1,5 +1,9 @@
 //! What the browser decided: the page gets the response (and some of its
 //! headers), or an error; with the assertions that say so in its terms.
+//!
+//! Middle layer, part of the exchange: the value the state machine ends
+//! with, built only there; what the page may read is decided here, from the
+//! Fetch rules, when a test asks.
 
 use std::fmt;
 use std::time::Duration;
@@ -7,7 +11,7 @@ use std::time::Duration;
 use axum::body::Bytes;
 use http::{HeaderMap, HeaderName, Method, StatusCode, Uri};
 
-use crate::browser::Engine;
+use crate::engine::Engine;
 use crate::reason::{Reason, Stage};
 use crate::spec;
 
