@@ -9,12 +9,10 @@ use quote::ToTokens;
 #[derive(Default)]
 pub struct Ctxt {
     errors: Option<syn::Error>,
-    count: usize,
 }
 
 impl Ctxt {
     pub fn push(&mut self, error: syn::Error) {
-        self.count += error.clone().into_iter().count();
         match &mut self.errors {
             Some(errors) => errors.combine(error),
             None => self.errors = Some(error),
@@ -39,11 +37,6 @@ impl Ctxt {
 
     pub fn has_errors(&self) -> bool {
         self.errors.is_some()
-    }
-
-    /// How many errors so far, to tell whether a step reported any.
-    pub fn error_count(&self) -> usize {
-        self.count
     }
 
     /// The `compile_error!`s, empty when all went well.
