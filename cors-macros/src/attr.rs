@@ -113,7 +113,7 @@ pub fn parse(args: TokenStream, cx: &mut Ctxt) -> Attr {
     let metas = match parser.parse2(args) {
         Ok(metas) => metas,
         Err(e) => {
-            cx.push(e);
+            cx.syn_error(e);
             // Nothing was read, so nothing can be said about any key.
             attr.incomplete = Key::ALL.to_vec();
             return attr;
@@ -371,7 +371,7 @@ fn integer(key: Key, meta: &Meta, cx: &mut Ctxt) -> Option<Written<i128>> {
         }) => match int.base10_parse::<i128>() {
             Ok(n) => Some(Written::new(if negative { -n } else { n }, expr)),
             Err(e) => {
-                cx.push(e);
+                cx.syn_error(e);
                 None
             }
         },

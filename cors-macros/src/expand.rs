@@ -217,8 +217,7 @@ pub fn deprecated_keys(
 /// The expansion for a function `#[cors]` cannot accept (not `async`,
 /// generic, ...): the struct and its `call` as written, registrable, so that
 /// the only errors are the ones already reported on the function.
-pub fn invalid(handler: &Handler, krate: &syn::Path) -> TokenStream {
-    let item = &handler.item;
+pub fn invalid(item: &ItemFn, krate: &syn::Path) -> TokenStream {
     let vis = &item.vis;
     let name = &item.sig.ident;
     let attrs = &item.attrs;

@@ -8,7 +8,7 @@
 //! written so that no error follows from the missing item.
 
 use proc_macro::TokenStream;
-use quote::{quote, ToTokens};
+use quote::quote;
 
 mod attr;
 mod ctxt;
@@ -21,41 +21,31 @@ mod validate;
 #[doc = include_str!("../docs/cors.md")]
 #[proc_macro_attribute]
 pub fn cors(args: TokenStream, item: TokenStream) -> TokenStream {
-    let mut cx = ctxt::Ctxt::default();
+    let mut cx = ctxt::Ctxt::new();
     let attr = attr::parse(args.into(), &mut cx);
     // Checked whatever the item is, so that every mistake shows at once.
     let policy = validate::check(&attr, &mut cx);
     let item: proc_macro2::TokenStream = item.into();
-    let item_fn = match syn::parse2::<handler::ItemFn>(item.clone()) {
-        Ok(item_fn) => item_fn,
-        Err(_) => {
-            handler::not_a_function(&item, &mut cx);
-            let errors = cx.into_compile_errors();
-            return quote!(#errors #item).into();
-        }
-    };
-    let mut shape = ctxt::Ctxt::default();
-    let handler = handler::check(item_fn, &mut shape);
+    let handler = handler::parse(&item, &mut cx);
     let krate = attr
         .krate
         .clone()
         .unwrap_or_else(|| syn::parse_quote!(::route_cors));
-    if shape.has_errors() {
-        cx.absorb(shape);
-        let errors = cx.into_compile_errors();
-        // A method stays where it is (a struct cannot go in an `impl`);
-        // anything else becomes a registrable struct, so that registering
-        // it adds no error to the ones on the function.
-        let item = if handler.item.sig.receiver().is_some() {
-            handler.item.into_token_stream()
-        } else {
-            expand::invalid(&handler, &krate)
-        };
-        return quote!(#errors #item).into();
-    }
-    let stacked = stacking::sort(&handler.item.attrs, &mut cx);
-    let expanded = expand::expand(&handler, &policy, &stacked, &krate);
-    let deprecated = expand::deprecated_keys(&attr.keys_given, &stacked, &krate);
-    let errors = cx.into_compile_errors();
-    quote!(#errors #expanded #deprecated).into()
+    let expanded = match handler {
+        Some(handler) => {
+            let stacked = stacking::sort(&handler.item.attrs, &mut cx);
+            let expanded = expand::expand(&handler, &policy, &stacked, &krate);
+            let deprecated = expand::deprecated_keys(&attr.keys_given, &stacked, &krate);
+            quote!(#expanded #deprecated)
+        }
+        None => match syn::parse2::<handler::ItemFn>(item.clone()) {
+            // A method stays where it is (a struct cannot go in an `impl`);
+            // any other function becomes a registrable struct, so that
+            // registering it adds no error to the ones on the function.
+            Ok(item_fn) if item_fn.sig.receiver().is_none() => expand::invalid(&item_fn, &krate),
+            _ => item,
+        },
+    };
+    let errors = cx.check().err().map(|errors| errors.to_compile_error());
+    quote!(#errors #expanded).into()
 }
