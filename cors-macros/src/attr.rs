@@ -74,6 +74,13 @@ pub struct Attr {
 }
 
 impl Attr {
+    /// Where the facade is: `crate = "..."`, or `::route_cors`.
+    pub fn krate(&self) -> syn::Path {
+        self.krate
+            .clone()
+            .unwrap_or_else(|| syn::parse_quote!(::route_cors))
+    }
+
     /// The tokens of a key's value, for errors about the whole value.
     pub fn value_tokens(&self, key: Key) -> Option<&TokenStream> {
         match key {

@@ -8,6 +8,7 @@ use syn::parse::{Parse, ParseStream};
 use syn::{Attribute, FnArg, Item, Signature, Type, Visibility};
 
 use crate::ctxt::{with_help, Ctxt};
+use crate::stacking::{self, Stacked};
 
 /// axum implements `Handler` for functions of at most this many arguments.
 const MAX_ARGS: usize = 16;
@@ -60,19 +61,12 @@ fn body(tree: TokenTree) -> Option<Group> {
     }
 }
 
-impl ToTokens for ItemFn {
-    fn to_tokens(&self, tokens: &mut TokenStream) {
-        tokens.extend(self.attrs.iter().map(ToTokens::to_token_stream));
-        self.vis.to_tokens(tokens);
-        self.sig.to_tokens(tokens);
-        self.block.to_tokens(tokens);
-    }
-}
-
-/// The handler's argument types, once its shape is right.
+/// A function of the right shape, with what the expansion needs of it.
 pub struct Handler {
     pub item: ItemFn,
     pub arg_types: Vec<Type>,
+    /// Its attributes, sorted by where they go in the expansion.
+    pub stacked: Stacked,
 }
 
 /// The handler `#[cors]` is put on, or `None` after reporting into `cx` why
@@ -96,7 +90,12 @@ pub fn parse(item: &TokenStream, cx: &mut Ctxt) -> Option<Handler> {
             FnArg::Receiver(_) => None,
         })
         .collect();
-    Some(Handler { item, arg_types })
+    let stacked = stacking::sort(&item.attrs, cx);
+    Some(Handler {
+        item,
+        arg_types,
+        stacked,
+    })
 }
 
 /// Everything in the signature that axum or `#[cors]` cannot take.
