@@ -34,8 +34,9 @@ pub fn cors(args: TokenStream, item: TokenStream) -> TokenStream {
         (Some(handler), Some(policy)) => expand::expand(&attr, handler, policy),
         _ => fallback::expand(&attr, handler.as_ref(), item),
     };
-    // Some errors leave both steps a result (a key given twice, an
-    // attribute stacked in the wrong place): they come with the expansion.
+    // Some errors leave every step its result (a key given twice, `crate`
+    // not a path, an attribute stacked in the wrong place): they come with
+    // the whole expansion.
     let errors = cx.check().err().map(|errors| errors.to_compile_error());
     quote!(#errors #expanded).into()
 }
