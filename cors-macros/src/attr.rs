@@ -74,6 +74,13 @@ pub struct Attr {
 }
 
 impl Attr {
+    /// Where the facade is: `crate = "..."`, or `::route_cors`.
+    pub fn krate(&self) -> syn::Path {
+        self.krate
+            .clone()
+            .unwrap_or_else(|| syn::parse_quote!(::route_cors))
+    }
+
     /// The tokens of a key's value, for errors about the whole value.
     pub fn value_tokens(&self, key: Key) -> Option<&TokenStream> {
         match key {
@@ -113,7 +120,7 @@ pub fn parse(args: TokenStream, cx: &mut Ctxt) -> Attr {
     let metas = match parser.parse2(args) {
         Ok(metas) => metas,
         Err(e) => {
-            cx.push(e);
+            cx.syn_error(e);
             // Nothing was read, so nothing can be said about any key.
             attr.incomplete = Key::ALL.to_vec();
             return attr;
@@ -153,23 +160,51 @@ pub fn parse(args: TokenStream, cx: &mut Ctxt) -> Attr {
             continue;
         };
         attr.keys_given.push((key, path.clone()));
-        let errors_before = cx.error_count();
-        match key {
-            Key::Origins => attr.origins = list_value(key, &meta, false, cx),
-            Key::Methods => attr.methods = list_value(key, &meta, true, cx),
-            Key::Headers => attr.headers = list_value(key, &meta, false, cx),
-            Key::Expose => attr.expose = list_value(key, &meta, false, cx),
-            Key::Credentials => attr.credentials = flag(key, &meta, cx),
-            Key::PrivateNetwork => attr.private_network = flag(key, &meta, cx),
-            Key::InsecureOrigins => attr.insecure_origins = flag(key, &meta, cx),
-            Key::WritesFromAnyOrigin => attr.writes_from_any_origin = flag(key, &meta, cx),
-            Key::MaxAge => attr.max_age = integer(key, &meta, cx),
-        }
-        if cx.error_count() > errors_before {
+        let whole = match key {
+            Key::Origins => keep(&mut attr.origins, list_value(key, &meta, false, cx)),
+            Key::Methods => keep(&mut attr.methods, list_value(key, &meta, true, cx)),
+            Key::Headers => keep(&mut attr.headers, list_value(key, &meta, false, cx)),
+            Key::Expose => keep(&mut attr.expose, list_value(key, &meta, false, cx)),
+            Key::Credentials => keep(&mut attr.credentials, flag(key, &meta, cx).into()),
+            Key::PrivateNetwork => keep(&mut attr.private_network, flag(key, &meta, cx).into()),
+            Key::InsecureOrigins => keep(&mut attr.insecure_origins, flag(key, &meta, cx).into()),
+            Key::WritesFromAnyOrigin => keep(
+                &mut attr.writes_from_any_origin,
+                flag(key, &meta, cx).into(),
+            ),
+            Key::MaxAge => keep(&mut attr.max_age, integer(key, &meta, cx).into()),
+        };
+        if !whole {
             attr.incomplete.push(key);
         }
     }
     attr
+}
+
+/// A key's value as far as it could be read; what could not be read is
+/// already reported.
+enum Read<T> {
+    Whole(T),
+    /// A list some of whose elements could not be read: the others are
+    /// still checked one by one.
+    Partly(T),
+    Unread,
+}
+
+impl<T> From<Option<T>> for Read<T> {
+    fn from(value: Option<T>) -> Self {
+        value.map_or(Read::Unread, Read::Whole)
+    }
+}
+
+/// Stores what was read of a value, and says whether it was read whole.
+fn keep<T>(slot: &mut Option<T>, read: Read<T>) -> bool {
+    let whole = matches!(read, Read::Whole(_));
+    *slot = match read {
+        Read::Whole(value) | Read::Partly(value) => Some(value),
+        Read::Unread => None,
+    };
+    whole
 }
 
 /// One `key`, `key = value` or `key(...)`, as `syn::Meta` parses it, except
@@ -231,13 +266,15 @@ const EXPECTED_METHOD: &str = "expected a method, such as `GET` or `\"PURGE\"`";
 
 /// `"*"` or `[item, ...]`; items are string literals, or for `methods` also
 /// identifiers (`GET`).
-fn list_value(key: Key, meta: &Meta, idents: bool, cx: &mut Ctxt) -> Option<ListValue> {
+fn list_value(key: Key, meta: &Meta, idents: bool, cx: &mut Ctxt) -> Read<ListValue> {
     let example = if idents { "[GET, POST]" } else { "[\"...\"]" };
-    let expr = name_value(key, meta, example, cx)?;
+    let Some(expr) = name_value(key, meta, example, cx) else {
+        return Read::Unread;
+    };
     match expr {
         Expr::Lit(ExprLit {
             lit: Lit::Str(s), ..
-        }) if s.value() == "*" => Some(ListValue::Any(s.to_token_stream())),
+        }) if s.value() == "*" => Read::Whole(ListValue::Any(s.to_token_stream())),
         Expr::Lit(ExprLit {
             lit: Lit::Str(s), ..
         }) => {
@@ -249,33 +286,24 @@ fn list_value(key: Key, meta: &Meta, idents: bool, cx: &mut Ctxt) -> Option<List
                     Some(&help),
                 ),
             );
-            None
+            Read::Unread
         }
         Expr::Array(array) => {
-            let mut items = Vec::new();
-            for elem in &array.elems {
-                match elem {
-                    Expr::Lit(ExprLit {
-                        lit: Lit::Str(s), ..
-                    }) => items.push(Written::new(s.value(), s)),
-                    Expr::Path(p) if idents => match p.path.get_ident() {
-                        Some(ident) => items.push(Written::new(ident.to_string(), ident)),
-                        None => cx.error_spanned_by(p, EXPECTED_METHOD),
-                    },
-                    other => {
-                        let what = if idents {
-                            EXPECTED_METHOD
-                        } else {
-                            "expected a string literal"
-                        };
-                        cx.error_spanned_by(other, what);
-                    }
-                }
-            }
-            Some(ListValue::List {
-                items,
+            let read: Vec<_> = array
+                .elems
+                .iter()
+                .map(|elem| list_item(elem, idents, cx))
+                .collect();
+            let whole = read.iter().all(Option::is_some);
+            let list = ListValue::List {
+                items: read.into_iter().flatten().collect(),
                 tokens: array.to_token_stream(),
-            })
+            };
+            if whole {
+                Read::Whole(list)
+            } else {
+                Read::Partly(list)
+            }
         }
         other => {
             let help = format!("write `{} = {example}`", key.name());
@@ -286,6 +314,31 @@ fn list_value(key: Key, meta: &Meta, idents: bool, cx: &mut Ctxt) -> Option<List
                     Some(&help),
                 ),
             );
+            Read::Unread
+        }
+    }
+}
+
+/// One list element: a string literal, or for `methods` also an identifier.
+fn list_item(elem: &Expr, idents: bool, cx: &mut Ctxt) -> Option<Written<String>> {
+    match elem {
+        Expr::Lit(ExprLit {
+            lit: Lit::Str(s), ..
+        }) => Some(Written::new(s.value(), s)),
+        Expr::Path(p) if idents => match p.path.get_ident() {
+            Some(ident) => Some(Written::new(ident.to_string(), ident)),
+            None => {
+                cx.error_spanned_by(p, EXPECTED_METHOD);
+                None
+            }
+        },
+        other => {
+            let what = if idents {
+                EXPECTED_METHOD
+            } else {
+                "expected a string literal"
+            };
+            cx.error_spanned_by(other, what);
             None
         }
     }
@@ -325,7 +378,7 @@ fn integer(key: Key, meta: &Meta, cx: &mut Ctxt) -> Option<Written<i128>> {
         }) => match int.base10_parse::<i128>() {
             Ok(n) => Some(Written::new(if negative { -n } else { n }, expr)),
             Err(e) => {
-                cx.push(e);
+                cx.syn_error(e);
                 None
             }
         },

@@ -2,55 +2,65 @@
 //! once (serde_derive's `Ctxt`).
 
 use std::fmt::Display;
+use std::thread;
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::Span;
 use quote::ToTokens;
 
-#[derive(Default)]
+/// The errors so far. [`Ctxt::check`] must be called: dropped unchecked,
+/// it panics, which a proc macro turns into a compile error naming this
+/// mistake, rather than losing the errors silently.
 pub struct Ctxt {
-    errors: Option<syn::Error>,
-    count: usize,
+    /// `None` once checked.
+    errors: Option<Vec<syn::Error>>,
 }
 
 impl Ctxt {
-    pub fn push(&mut self, error: syn::Error) {
-        self.count += error.clone().into_iter().count();
-        match &mut self.errors {
-            Some(errors) => errors.combine(error),
-            None => self.errors = Some(error),
+    pub fn new() -> Self {
+        Ctxt {
+            errors: Some(Vec::new()),
         }
+    }
+
+    pub fn syn_error(&mut self, error: syn::Error) {
+        self.errors
+            .as_mut()
+            .expect("errors are collected only before `check`")
+            .push(error);
     }
 
     /// An error on the tokens of `tokens`.
     pub fn error_spanned_by(&mut self, tokens: impl ToTokens, message: impl Display) {
-        self.push(syn::Error::new_spanned(tokens.into_token_stream(), message));
+        self.syn_error(syn::Error::new_spanned(tokens.into_token_stream(), message));
     }
 
     pub fn error_at(&mut self, span: Span, message: impl Display) {
-        self.push(syn::Error::new(span, message));
+        self.syn_error(syn::Error::new(span, message));
     }
 
-    /// Takes the errors of another context.
-    pub fn absorb(&mut self, other: Ctxt) {
-        if let Some(errors) = other.errors {
-            self.push(errors);
+    /// Every error reported, as one.
+    pub fn check(mut self) -> syn::Result<()> {
+        let mut errors = self
+            .errors
+            .take()
+            .expect("`check` takes the context, so it runs once")
+            .into_iter();
+        let Some(mut combined) = errors.next() else {
+            return Ok(());
+        };
+        for error in errors {
+            combined.combine(error);
         }
+        Err(combined)
     }
+}
 
-    pub fn has_errors(&self) -> bool {
-        self.errors.is_some()
-    }
-
-    /// How many errors so far, to tell whether a step reported any.
-    pub fn error_count(&self) -> usize {
-        self.count
-    }
-
-    /// The `compile_error!`s, empty when all went well.
-    pub fn into_compile_errors(self) -> TokenStream {
-        self.errors
-            .map(|e| e.to_compile_error())
-            .unwrap_or_default()
+impl Drop for Ctxt {
+    fn drop(&mut self) {
+        // Not while panicking already: a second panic would abort.
+        if self.errors.is_some() && !thread::panicking() {
+            panic!("the macro dropped its errors without calling `Ctxt::check`");
+        }
     }
 }
 

@@ -14,25 +14,20 @@
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
-use route_cors_rules::written;
 use syn::spanned::Spanned;
 use syn::ReturnType;
 
 use route_cors_rules::Key;
 
+use crate::attr::Attr;
 use crate::handler::{Handler, ItemFn};
 use crate::stacking::Stacked;
-use crate::validate::Checked;
+use crate::validate::Policy;
 
-/// The whole expansion. When the attribute had errors the handler is still
-/// written, with a policy that allows nothing, so that the only errors are
-/// the attribute's own.
-pub fn expand(
-    handler: &Handler,
-    policy: &Checked,
-    stacked: &Stacked<'_>,
-    krate: &syn::Path,
-) -> TokenStream {
+/// The whole expansion, of a handler and its checked policy.
+pub fn expand(attr: &Attr, handler: &Handler, policy: &Policy) -> TokenStream {
+    let krate = attr.krate();
+    let stacked = &handler.stacked;
     let item = &handler.item;
     let vis = &item.vis;
     let name = &item.sig.ident;
@@ -45,7 +40,7 @@ pub fn expand(
     // Inside the `const _` block below, `__rc` is the runtime's private
     // module: one name instead of a path of eight tokens at every use.
     let (handler_policy, policy_fn) = match policy {
-        Checked::Named(Some(name)) => (
+        Policy::Named(name) => (
             quote!(__rc::HandlerPolicy::Named(#name)),
             quote! {
                 /// The name of the run-time policy that decides the handler's
@@ -55,21 +50,15 @@ pub fn expand(
                 }
             },
         ),
-        Checked::Static(valid) => {
-            // An attribute with errors does not compile, so its handler is
-            // never registered: an empty text stands in for its policy.
-            let written = valid.as_ref().map_or_else(String::new, written::write);
-            (
-                quote!(__rc::HandlerPolicy::Static(__rc::compiled::CompiledPolicy(#written))),
-                quote! {
-                    /// The handler's CORS policy, checked at compile time.
-                    #vis fn policy() -> #krate::__private::Policy {
-                        #krate::__private::compiled::CompiledPolicy(#written).to_policy()
-                    }
-                },
-            )
-        }
-        Checked::Named(None) => (quote!(__rc::HandlerPolicy::None), quote!()),
+        Policy::Written(written) => (
+            quote!(__rc::HandlerPolicy::Static(__rc::compiled::CompiledPolicy(#written))),
+            quote! {
+                /// The handler's CORS policy, checked at compile time.
+                #vis fn policy() -> #krate::__private::Policy {
+                    #krate::__private::compiled::CompiledPolicy(#written).to_policy()
+                }
+            },
+        ),
     };
 
     let types = &handler.arg_types;
@@ -106,7 +95,7 @@ pub fn expand(
         }
     });
 
-    let debug_handler = stacked.debug_handler.map(|attr| {
+    let debug_handler = stacked.debug_handler.as_ref().map(|attr| {
         let output = &item.sig.output;
         let check = format_ident!("__cors_debug_handler_{}", name);
         quote! {
@@ -118,6 +107,8 @@ pub fn expand(
             }
         }
     });
+
+    let deprecated = deprecated_keys(&attr.keys_given, stacked, &krate);
 
     quote! {
         #(#docs)*
@@ -180,17 +171,15 @@ pub fn expand(
         };
 
         #debug_handler
+
+        #deprecated
     }
 }
 
 /// A use of the runtime's deprecated marker at each deprecated key given,
 /// spanned at the key, so that rustc warns there; the handler's lint
 /// attributes (`#[allow(deprecated)]`) apply to it too.
-pub fn deprecated_keys(
-    keys: &[(Key, syn::Path)],
-    stacked: &Stacked<'_>,
-    krate: &syn::Path,
-) -> TokenStream {
+fn deprecated_keys(keys: &[(Key, syn::Path)], stacked: &Stacked, krate: &syn::Path) -> TokenStream {
     let cfgs = &stacked.cfgs;
     let lints: Vec<_> = stacked
         .on_call
@@ -214,41 +203,9 @@ pub fn deprecated_keys(
         .collect()
 }
 
-/// The expansion for a function `#[cors]` cannot accept (not `async`,
-/// generic, ...): the struct and its `call` as written, registrable, so that
-/// the only errors are the ones already reported on the function.
-pub fn invalid(handler: &Handler, krate: &syn::Path) -> TokenStream {
-    let item = &handler.item;
-    let vis = &item.vis;
-    let name = &item.sig.ident;
-    let attrs = &item.attrs;
-    let call = call_fn(item);
-    let private = quote!(#krate::__private);
-    quote! {
-        #[allow(non_camel_case_types)]
-        #[derive(Clone, Copy, Debug, Default)]
-        #vis struct #name;
-
-        impl #name {
-            #(#attrs)*
-            #call
-        }
-
-        impl<__S> #private::CorsHandler<((),), __S> for #name {
-            fn policy(&self) -> #private::HandlerPolicy {
-                #private::HandlerPolicy::None
-            }
-
-            fn into_handler(self) -> impl #private::axum::handler::Handler<((),), __S> {
-                #private::InvalidHandler
-            }
-        }
-    }
-}
-
 /// The handler as written, renamed `call` and taking `self`, to live in the
 /// struct's `impl`.
-fn call_fn(item: &ItemFn) -> TokenStream {
+pub fn call_fn(item: &ItemFn) -> TokenStream {
     let vis = &item.vis;
     let mut sig = item.sig.clone();
     sig.ident = format_ident!("call", span = item.sig.ident.span());

@@ -8,6 +8,7 @@ use syn::parse::{Parse, ParseStream};
 use syn::{Attribute, FnArg, Item, Signature, Type, Visibility};
 
 use crate::ctxt::{with_help, Ctxt};
+use crate::stacking::{self, Stacked};
 
 /// axum implements `Handler` for functions of at most this many arguments.
 const MAX_ARGS: usize = 16;
@@ -60,39 +61,64 @@ fn body(tree: TokenTree) -> Option<Group> {
     }
 }
 
-impl ToTokens for ItemFn {
-    fn to_tokens(&self, tokens: &mut TokenStream) {
-        tokens.extend(self.attrs.iter().map(ToTokens::to_token_stream));
-        self.vis.to_tokens(tokens);
-        self.sig.to_tokens(tokens);
-        self.block.to_tokens(tokens);
-    }
-}
-
-/// The handler's argument types, once its shape is right.
+/// A function of the right shape, with what the expansion needs of it.
 pub struct Handler {
     pub item: ItemFn,
     pub arg_types: Vec<Type>,
+    /// Its attributes, sorted by where they go in the expansion.
+    pub stacked: Stacked,
 }
 
-/// Checks the item's shape, reporting into `cx`.
-pub fn check(item: ItemFn, cx: &mut Ctxt) -> Handler {
-    let sig = &item.sig;
+/// The handler `#[cors]` is put on, or `None` after reporting into `cx` why
+/// the item cannot be one.
+pub fn parse(item: &TokenStream, cx: &mut Ctxt) -> Option<Handler> {
+    let Ok(item) = syn::parse2::<ItemFn>(item.clone()) else {
+        cx.syn_error(not_a_function(item));
+        return None;
+    };
+    let errors = shape_errors(&item.sig);
+    if !errors.is_empty() {
+        errors.into_iter().for_each(|error| cx.syn_error(error));
+        return None;
+    }
+    let arg_types = item
+        .sig
+        .inputs
+        .iter()
+        .filter_map(|arg| match arg {
+            FnArg::Typed(pat_type) => Some((*pat_type.ty).clone()),
+            FnArg::Receiver(_) => None,
+        })
+        .collect();
+    let stacked = stacking::sort(&item.attrs, cx);
+    Some(Handler {
+        item,
+        arg_types,
+        stacked,
+    })
+}
+
+/// Everything in the signature that axum or `#[cors]` cannot take.
+fn shape_errors(sig: &Signature) -> Vec<syn::Error> {
+    let mut errors = Vec::new();
+    let mut error = |tokens: &dyn ToTokens, message: String| {
+        errors.push(syn::Error::new_spanned(tokens, message));
+    };
     if sig.asyncness.is_none() {
         let help = "write `async fn`";
-        cx.error_spanned_by(
-            sig.fn_token,
+        error(
+            &sig.fn_token,
             with_help("`#[cors]` handlers are `async fn`s", Some(help)),
         );
     }
     if let Some(unsafety) = &sig.unsafety {
-        cx.error_spanned_by(unsafety, "axum handlers cannot be `unsafe`");
+        error(unsafety, "axum handlers cannot be `unsafe`".into());
     }
     if let Some(abi) = &sig.abi {
-        cx.error_spanned_by(abi, "axum handlers cannot have an `extern` ABI");
+        error(abi, "axum handlers cannot have an `extern` ABI".into());
     }
     if let Some(constness) = &sig.constness {
-        cx.error_spanned_by(constness, "axum handlers cannot be `const`");
+        error(constness, "axum handlers cannot be `const`".into());
     }
     let generics = &sig.generics;
     if !generics.params.is_empty() || generics.where_clause.is_some() {
@@ -108,41 +134,45 @@ pub fn check(item: ItemFn, cx: &mut Ctxt) -> Handler {
         );
         // `Generics` prints without its `where` clause.
         match &generics.where_clause {
-            Some(where_clause) if generics.params.is_empty() => {
-                cx.error_spanned_by(where_clause, message);
-            }
-            _ => cx.error_spanned_by(generics, message),
+            Some(where_clause) if generics.params.is_empty() => error(where_clause, message),
+            _ => error(generics, message),
         }
     }
     if let Some(variadic) = &sig.variadic {
-        cx.error_spanned_by(variadic, "axum handlers cannot be variadic");
+        error(variadic, "axum handlers cannot be variadic".into());
     }
-    let mut arg_types = Vec::new();
     for (i, arg) in sig.inputs.iter().enumerate() {
         match arg {
             FnArg::Receiver(receiver) => {
-                cx.error_spanned_by(receiver, "`#[cors]` goes on free functions, not methods");
+                error(
+                    receiver,
+                    "`#[cors]` goes on free functions, not methods".into(),
+                );
             }
             FnArg::Typed(pat_type) => {
                 if i == MAX_ARGS {
-                    cx.error_spanned_by(
+                    error(
                         arg,
                         format!("axum handlers take at most {MAX_ARGS} arguments"),
                     );
                 }
                 if let Type::ImplTrait(impl_trait) = &*pat_type.ty {
-                    cx.error_spanned_by(impl_trait, "`impl Trait` arguments make the handler generic; write the extractor's type");
+                    error(
+                        impl_trait,
+                        "`impl Trait` arguments make the handler generic; write the extractor's \
+                         type"
+                            .into(),
+                    );
                 }
-                arg_types.push((*pat_type.ty).clone());
             }
         }
     }
-    Handler { item, arg_types }
+    errors
 }
 
-/// Reports an item that is not a function at all, on its keyword and name
-/// rather than on its whole body.
-pub fn not_a_function(item: &TokenStream, cx: &mut Ctxt) {
+/// The error for an item that is not a function at all, on its keyword and
+/// name rather than on its whole body.
+fn not_a_function(item: &TokenStream) -> syn::Error {
     let (what, tokens) = match syn::parse2::<Item>(item.clone()) {
         Ok(Item::Struct(i)) => ("a struct", head(i.struct_token, &i.ident)),
         Ok(Item::Enum(i)) => ("an enum", head(i.enum_token, &i.ident)),
@@ -156,7 +186,7 @@ pub fn not_a_function(item: &TokenStream, cx: &mut Ctxt) {
         _ => ("this item", item.clone()),
     };
     let message = format!("`#[cors]` goes on an `async fn` axum handler, not on {what}");
-    cx.error_spanned_by(tokens, message);
+    syn::Error::new_spanned(tokens, message)
 }
 
 /// An item's keyword and name, as one span.

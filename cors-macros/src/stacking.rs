@@ -7,19 +7,19 @@ use syn::Attribute;
 use crate::ctxt::{with_help, Ctxt};
 
 /// The handler's attributes, sorted by where they go.
-pub struct Stacked<'a> {
+pub struct Stacked {
     /// Doc comments: on the struct and on `call`.
-    pub docs: Vec<&'a Attribute>,
+    pub docs: Vec<Attribute>,
     /// `#[cfg]`: on every generated item, so that all of them come and go
     /// together.
-    pub cfgs: Vec<&'a Attribute>,
+    pub cfgs: Vec<Attribute>,
     /// `#[axum::debug_handler]`: on a function with the handler's own
     /// signature that calls it, since `call` takes `self`, which axum's
     /// checks refuse.
-    pub debug_handler: Option<&'a Attribute>,
+    pub debug_handler: Option<Attribute>,
     /// Everything else (`#[tracing::instrument]`, `#[allow]`, ...): on
     /// `call`, the function as written.
-    pub on_call: Vec<&'a Attribute>,
+    pub on_call: Vec<Attribute>,
 }
 
 fn is_path(attr: &Attribute, segments: &[&str]) -> bool {
@@ -34,7 +34,7 @@ fn is_path(attr: &Attribute, segments: &[&str]) -> bool {
 
 /// Sorts the attributes; `#[utoipa::path]` below `#[cors]` is an error that
 /// says to write it above.
-pub fn sort<'a>(attrs: &'a [Attribute], cx: &mut Ctxt) -> Stacked<'a> {
+pub fn sort(attrs: &[Attribute], cx: &mut Ctxt) -> Stacked {
     let mut stacked = Stacked {
         docs: Vec::new(),
         cfgs: Vec::new(),
@@ -43,11 +43,11 @@ pub fn sort<'a>(attrs: &'a [Attribute], cx: &mut Ctxt) -> Stacked<'a> {
     };
     for attr in attrs {
         if attr.path().is_ident("doc") {
-            stacked.docs.push(attr);
+            stacked.docs.push(attr.clone());
         } else if attr.path().is_ident("cfg") {
-            stacked.cfgs.push(attr);
+            stacked.cfgs.push(attr.clone());
         } else if is_path(attr, &["axum", "debug_handler"]) || is_path(attr, &["debug_handler"]) {
-            stacked.debug_handler = Some(attr);
+            stacked.debug_handler = Some(attr.clone());
         } else if is_path(attr, &["utoipa", "path"]) {
             let message = "`#[utoipa::path]` must be written above `#[cors]`: below it, it would \
                            document the function `#[cors]` keeps inside the handler's struct, \
@@ -55,7 +55,7 @@ pub fn sort<'a>(attrs: &'a [Attribute], cx: &mut Ctxt) -> Stacked<'a> {
             let help = "move this attribute above `#[cors(...)]`";
             cx.error_spanned_by(attr, with_help(message, Some(help)));
         } else {
-            stacked.on_call.push(attr);
+            stacked.on_call.push(attr.clone());
         }
     }
     stacked

@@ -2,7 +2,7 @@
 //! (`route_cors_rules`), and putting each violation on its token.
 
 use proc_macro2::Span;
-use route_cors_rules::{Spec, ValidPolicy, Values};
+use route_cors_rules::{written, Spec, ValidPolicy, Values};
 
 use crate::attr::{Attr, ListValue};
 use crate::ctxt::{with_help, Ctxt};
@@ -16,18 +16,21 @@ fn values(list: &ListValue) -> Values<'_> {
     }
 }
 
-/// What the handler's policy is, once checked.
-pub enum Checked {
-    /// Written in the attribute: `None` after reporting its violations.
-    Static(Option<ValidPolicy>),
-    /// `policy = "name"`: `None` after reporting what was wrong.
-    Named(Option<String>),
+/// The handler's CORS policy, once checked.
+pub enum Policy {
+    /// Written on the handler: the policy as text
+    /// (`route_cors_rules::written`), which the runtime reads when the
+    /// handler is registered.
+    Written(String),
+    /// `policy = "name"`: the run-time policy of that name.
+    Named(String),
 }
 
-/// The attribute's policy, reporting every mistake into `cx`.
-pub fn check(attr: &Attr, cx: &mut Ctxt) -> Checked {
+/// The attribute's policy, or `None` after reporting every mistake into
+/// `cx`.
+pub fn check(attr: &Attr, cx: &mut Ctxt) -> Option<Policy> {
     if !attr.policy_given {
-        return Checked::Static(validate(attr, cx));
+        return validate(attr, cx).map(|valid| Policy::Written(written::write(&valid)));
     }
     // A named policy's keys live in configuration: any key beside it is
     // an error of its own, on the key.
@@ -40,13 +43,10 @@ pub fn check(attr: &Attr, cx: &mut Ctxt) -> Checked {
         let help = "remove it, or remove `policy` and write the whole policy here";
         cx.error_spanned_by(path, with_help(message, Some(help)));
     }
-    let clean = attr.keys_given.is_empty();
-    Checked::Named(
-        attr.policy
-            .as_ref()
-            .filter(|_| clean)
-            .map(syn::LitStr::value),
-    )
+    attr.policy
+        .as_ref()
+        .filter(|_| attr.keys_given.is_empty())
+        .map(|name| Policy::Named(name.value()))
 }
 
 /// The policy, or `None` after reporting every violation into `cx`.
