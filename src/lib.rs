@@ -3,9 +3,8 @@
 pub use route_cors_macros::cors;
 pub use route_cors_runtime::{
     any, delete, get, head, is_preflight, on, options, patch, plain, post, put, CorsHandler,
-    CorsRoute, CorsRouter, DecidedBy, HandlerPolicy, InventoryEntry, Key, Plain, Policies,
-    PoliciesError, Policy, PolicyBuilder, PolicyError, PolicySet, Problem, Rule, Violation,
-    MAX_REQUEST_HEADERS_LEN,
+    CorsRoute, CorsRouter, DecidedBy, InventoryEntry, Key, Plain, Policies, PoliciesError, Policy,
+    PolicyBuilder, PolicyError, PolicySet, Problem, Rule, Violation, MAX_REQUEST_HEADERS_LEN,
 };
 
 #[cfg(feature = "serde")]
@@ -24,9 +23,8 @@ pub mod __private {
     #[allow(deprecated)]
     pub use route_cors_runtime::__private::PRIVATE_NETWORK;
     pub use route_cors_runtime::__private::{
-        compiled, CorsFn, InvalidHandler, NotAHandler, RegisterWithRouteCors, Unreachable,
+        CorsFn, HandlerPolicy, NotAHandler, RegisterWithRouteCors, Unreachable, WrittenPolicy,
     };
-    pub use route_cors_runtime::{CorsHandler, HandlerPolicy, Policy};
 }
 
 pub mod guide {

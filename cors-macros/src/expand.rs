@@ -51,11 +51,11 @@ pub fn expand(attr: &Attr, handler: &Handler, policy: &Policy) -> TokenStream {
             },
         ),
         Policy::Written(written) => (
-            quote!(__rc::HandlerPolicy::Static(__rc::compiled::CompiledPolicy(#written))),
+            quote!(__rc::HandlerPolicy::Written(__rc::WrittenPolicy::new(#written))),
             quote! {
                 /// The handler's CORS policy, checked at compile time.
-                #vis fn policy() -> #krate::__private::Policy {
-                    #krate::__private::compiled::CompiledPolicy(#written).to_policy()
+                #vis fn policy() -> #krate::Policy {
+                    #krate::__private::WrittenPolicy::new(#written).build()
                 }
             },
         ),

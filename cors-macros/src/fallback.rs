@@ -47,13 +47,17 @@ fn registrable(item: &ItemFn, krate: &syn::Path) -> TokenStream {
             #call
         }
 
-        impl<__S> #private::CorsHandler<((),), __S> for #name {
-            fn policy(&self) -> #private::HandlerPolicy {
-                #private::HandlerPolicy::None
-            }
+        impl #private::CorsFn for #name {
+            type Args = ();
 
-            fn into_handler(self) -> impl #private::axum::handler::Handler<((),), __S> {
-                #private::InvalidHandler
+            const POLICY: #private::HandlerPolicy = #private::HandlerPolicy::None;
+
+            fn call_with(
+                (): (),
+            ) -> impl ::core::future::Future<Output: #private::axum::response::IntoResponse>
+                   + ::core::marker::Send
+                   + 'static {
+                #private::Unreachable
             }
         }
     }

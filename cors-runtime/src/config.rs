@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use route_cors_rules::name::{check_config_name, DEFAULT};
 use route_cors_rules::Key;
 use serde::de::{Deserializer, Error as _, IgnoredAny};
 use serde::Deserialize;
@@ -246,6 +247,36 @@ impl PolicySet {
                 problems.extend(error.problems().iter().cloned());
                 Err(PoliciesError::new(problems))
             }
+        }
+    }
+
+    /// Builds a set from policies by name, checking each and reporting every
+    /// broken rule of every policy at once. `default` is the default policy.
+    fn from_policies<I, N>(policies: I) -> Result<Self, PoliciesError>
+    where
+        I: IntoIterator<Item = (N, Result<Policy, PolicyError>)>,
+        N: Into<String>,
+    {
+        let mut set = PolicySet::new();
+        let mut problems = Vec::new();
+        for (name, policy) in policies {
+            let name = name.into();
+            if let Err(violation) = check_config_name(&name) {
+                problems.push(Problem::Name { name, violation });
+                continue;
+            }
+            match policy {
+                Err(error) => problems.push(Problem::Policy { name, error }),
+                Ok(policy) if name == DEFAULT => set = set.with_default(policy),
+                Ok(policy) => {
+                    set.named.insert(name, policy);
+                }
+            }
+        }
+        if problems.is_empty() {
+            Ok(set)
+        } else {
+            Err(PoliciesError::new(problems))
         }
     }
 }

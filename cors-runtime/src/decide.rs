@@ -31,9 +31,9 @@ impl RoutePolicy {
 impl From<HandlerPolicy> for RoutePolicy {
     fn from(policy: HandlerPolicy) -> Self {
         match policy {
-            HandlerPolicy::Static(written) => RoutePolicy::Written(Arc::new(written.to_policy())),
+            HandlerPolicy::Written(written) => RoutePolicy::Written(Arc::new(written.build())),
             HandlerPolicy::Named(name) => RoutePolicy::Named(name),
-            _ => RoutePolicy::None,
+            HandlerPolicy::None => RoutePolicy::None,
         }
     }
 }

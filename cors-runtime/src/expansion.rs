@@ -1,9 +1,8 @@
-//! What `#[cors]` expands to when it cannot accept the function.
+//! What `#[cors]`'s expansion names besides `CorsFn`: the guard that makes
+//! giving a `#[cors]` handler to axum directly an error that says what to
+//! do, the future of handlers that are never called, and the marker that
+//! puts a deprecation warning on a key.
 
-use std::future::{ready, Ready};
-
-use axum::extract::Request;
-use axum::handler::Handler;
 use axum::response::{IntoResponse, Response};
 use http::StatusCode;
 
@@ -13,21 +12,6 @@ use http::StatusCode;
     note = "`private_network` is deprecated: Chrome 142 replaced Private Network Access preflights with a permission prompt (Local Network Access), and `Access-Control-Allow-Private-Network` does nothing in current Chromium; remove it"
 )]
 pub const PRIVATE_NETWORK: () = ();
-
-/// Stands for a handler that `#[cors]` could not accept (not `async`,
-/// generic, ...): the struct still registers, so the only errors are the
-/// ones on the handler itself. The program does not compile, so it never
-/// runs.
-#[derive(Clone, Copy, Debug)]
-pub struct InvalidHandler;
-
-impl<S> Handler<((),), S> for InvalidHandler {
-    type Future = Ready<Response>;
-
-    fn call(self, _req: Request, _state: S) -> Self::Future {
-        ready(StatusCode::INTERNAL_SERVER_ERROR.into_response())
-    }
-}
 
 /// What a `#[cors]` handler's state would have to implement for the handler
 /// to be given to axum directly; nothing does, so `axum::routing::get(handler)`
@@ -46,7 +30,9 @@ pub trait RegisterWithRouteCors<H> {}
 #[derive(Debug)]
 pub struct NotAHandler;
 
-/// The future of that impl, which can never be called.
+/// The future of handlers that are never called: that impl, and the
+/// stand-in for a function `#[cors]` could not accept (the program does not
+/// compile, so it never runs).
 #[derive(Debug)]
 pub struct Unreachable;
 

@@ -7,7 +7,7 @@ use axum::extract::{FromRequest, FromRequestParts};
 use axum::handler::Handler;
 use axum::response::IntoResponse;
 
-use crate::compiled::CompiledPolicy;
+use crate::written::WrittenPolicy;
 
 /// A handler that route-cors can register: a `#[cors]` handler, or a plain
 /// axum handler wrapped in [`plain`].
@@ -15,38 +15,44 @@ use crate::compiled::CompiledPolicy;
 /// `#[cors]` implements it on the unit struct it turns the handler into. It
 /// is what lets the route builders ([`get`](crate::get), [`post`](crate::post),
 /// ...) collect each handler's policy before axum erases the handler's type.
+/// It is sealed: those two are the only kinds of handler.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` is not a route-cors handler",
     label = "not a `#[cors]` handler",
     note = "annotate the handler with `#[cors(...)]`, or wrap a handler without a policy in `route_cors::plain(...)`"
 )]
-pub trait CorsHandler<T, S>: Sized {
+pub trait CorsHandler<T, S>: Sized + sealed::Sealed {
     /// The handler's own policy.
+    #[doc(hidden)]
     fn policy(&self) -> HandlerPolicy;
 
     /// The axum handler.
+    #[doc(hidden)]
     fn into_handler(self) -> impl Handler<T, S>;
 }
 
-/// Where a handler's policy comes from.
+mod sealed {
+    /// Implemented for `#[cors]` handlers and `Plain` only.
+    pub trait Sealed {}
+
+    impl<F: super::CorsFn> Sealed for F {}
+    impl<H> Sealed for super::Plain<H> {}
+}
+
+/// Where a handler's policy comes from. Not part of the API: `#[cors]`
+/// writes it.
+#[doc(hidden)]
 #[derive(Clone, Copy, Debug)]
-#[non_exhaustive]
 pub enum HandlerPolicy {
     /// None of its own ([`plain`]): the default decides.
     None,
-    /// Written in `#[cors(...)]`, checked at compile time; built into a
-    /// [`Policy`](crate::Policy) when the handler is registered.
-    Static(CompiledPolicy),
+    /// Written on the handler in `#[cors(...)]`, checked at compile time;
+    /// built into a [`Policy`](crate::Policy) when the handler is
+    /// registered.
+    Written(WrittenPolicy),
     /// `#[cors(policy = "name")]`: the run-time policy of that name
     /// ([`Policies`](crate::Policies)).
     Named(&'static str),
-}
-
-impl HandlerPolicy {
-    /// Whether the handler has a policy of its own.
-    pub fn is_some(&self) -> bool {
-        !matches!(self, HandlerPolicy::None)
-    }
 }
 
 /// A handler without a policy of its own, registered beside `#[cors]`

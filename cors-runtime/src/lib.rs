@@ -26,7 +26,7 @@ mod writes;
 mod config;
 
 pub use build::{PolicyBuilder, PolicyError};
-pub use handler::{plain, CorsHandler, HandlerPolicy, Plain};
+pub use handler::{plain, CorsHandler, Plain};
 pub use inventory::{DecidedBy, InventoryEntry};
 pub use policies::{Policies, PoliciesError, PolicySet, Problem};
 pub use policy::Policy;
@@ -43,14 +43,12 @@ pub use route_cors_rules::{Key, Rule, Violation};
 /// What `#[cors]` expands to. Not part of the API.
 #[doc(hidden)]
 pub mod __private {
-    pub mod compiled {
-        pub use crate::compiled::*;
-    }
     #[allow(deprecated)]
     pub use crate::expansion::PRIVATE_NETWORK;
-    pub use crate::expansion::{InvalidHandler, NotAHandler, RegisterWithRouteCors, Unreachable};
-    pub use crate::handler::{CorsArgs, CorsFn};
+    pub use crate::expansion::{NotAHandler, RegisterWithRouteCors, Unreachable};
+    pub use crate::handler::{CorsArgs, CorsFn, HandlerPolicy};
+    pub use crate::written::WrittenPolicy;
 }
 
-mod compiled;
 mod expansion;
+mod written;

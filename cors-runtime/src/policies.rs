@@ -8,7 +8,7 @@ use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use arc_swap::ArcSwap;
-use route_cors_rules::name::{check_config_name, check_policy_name, DEFAULT};
+use route_cors_rules::name::check_policy_name;
 use route_cors_rules::Violation;
 
 use crate::build::PolicyError;
@@ -28,7 +28,7 @@ use crate::policy::Policy;
 #[derive(Clone, Debug, Default)]
 pub struct PolicySet {
     default: Option<Policy>,
-    named: BTreeMap<String, Policy>,
+    pub(crate) named: BTreeMap<String, Policy>,
 }
 
 impl PolicySet {
@@ -73,36 +73,6 @@ impl PolicySet {
     /// The names of the named policies, in order.
     pub(crate) fn names(&self) -> impl Iterator<Item = &str> {
         self.named.keys().map(String::as_str)
-    }
-
-    /// Builds a set from policies by name, checking each and reporting every
-    /// broken rule of every policy at once. `default` is the default policy.
-    pub(crate) fn from_policies<I, N>(policies: I) -> Result<Self, PoliciesError>
-    where
-        I: IntoIterator<Item = (N, Result<Policy, PolicyError>)>,
-        N: Into<String>,
-    {
-        let mut set = PolicySet::new();
-        let mut problems = Vec::new();
-        for (name, policy) in policies {
-            let name = name.into();
-            if let Err(violation) = check_config_name(&name) {
-                problems.push(Problem::Name { name, violation });
-                continue;
-            }
-            match policy {
-                Err(error) => problems.push(Problem::Policy { name, error }),
-                Ok(policy) if name == DEFAULT => set = set.with_default(policy),
-                Ok(policy) => {
-                    set.named.insert(name, policy);
-                }
-            }
-        }
-        if problems.is_empty() {
-            Ok(set)
-        } else {
-            Err(PoliciesError { problems })
-        }
     }
 }
 

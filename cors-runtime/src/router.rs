@@ -812,7 +812,10 @@ mod sealed {
     pub trait Sealed {}
 }
 
+// The names of `CorsRouter`'s own methods, so that the call the user wrote
+// is the one the error points at.
 #[doc(hidden)]
+#[allow(clippy::wrong_self_convention)]
 impl<S> NeedsState<S> {
     pub fn into_router(&self) -> Router
     where

@@ -199,7 +199,10 @@ impl<T: Inner> Decide<T> {
         }
     }
 
-    /// The refusal's event (target `route_cors`, level debug).
+    /// The refusal's event (target `route_cors`, level debug). The fields
+    /// are computed only when the event is enabled: each is inside the
+    /// macro, which checks first. (A separate `enabled!` would be one more
+    /// callsite whose interest a test's scoped subscriber can miss.)
     fn refused(
         &self,
         judged: Judged,
@@ -208,50 +211,53 @@ impl<T: Inner> Decide<T> {
         refusal: &Refusal,
         policy: Option<&Policy>,
     ) {
-        if !tracing::enabled!(target: "route_cors", tracing::Level::DEBUG) {
-            return;
+        let judge = &self.judge;
+        macro_rules! refusal_event {
+            ([$($method:tt)*], [$($reason:tt)*], $message:literal) => {
+                tracing::debug!(
+                    target: "route_cors",
+                    path = &*full_path(judge, req),
+                    $($method)*,
+                    origin = ?origin(req.headers()),
+                    check = refusal.check().as_str(),
+                    $($reason)*
+                    allowed = %refusal.allowed(policy),
+                    $message
+                )
+            };
         }
-        let path = &*full_path(&self.judge, req);
-        let origin = origin(req.headers());
-        let check = refusal.check().as_str();
-        let allowed = refusal.allowed(policy);
-        let reason = &refusal.reason;
         match judged {
             // The requested method is a header value: printed as read.
-            Judged::Preflight => tracing::debug!(
-                target: "route_cors",
-                path, method = %method, origin = ?origin, check, reason = %reason, allowed = %allowed,
+            Judged::Preflight => refusal_event!(
+                [method = %method],
+                [reason = %refusal.reason,],
                 "preflight refused"
             ),
-            Judged::Write => tracing::debug!(
-                target: "route_cors",
-                path, method, origin = ?origin, check, reason = %reason, allowed = %allowed,
+            Judged::Write => refusal_event!(
+                [method],
+                [reason = %refusal.reason,],
                 "cross-origin write refused"
             ),
-            Judged::Actual => tracing::debug!(
-                target: "route_cors",
-                path, method, origin = ?origin, check, allowed = %allowed,
-                "actual request gets no grant"
-            ),
+            Judged::Actual => refusal_event!([method], [], "actual request gets no grant"),
         }
     }
 
     /// The grant's event (target `route_cors`, level trace).
     fn granted(&self, judged: Judged, req: &Request, method: &str) {
-        if !tracing::enabled!(target: "route_cors", tracing::Level::TRACE) {
-            return;
-        }
-        let path = &*full_path(&self.judge, req);
-        let origin = origin(req.headers());
+        let path = || full_path(&self.judge, req);
         match judged {
             Judged::Preflight => tracing::trace!(
                 target: "route_cors",
-                path, method = %method, origin = ?origin,
+                path = &*path(),
+                method = %method,
+                origin = ?origin(req.headers()),
                 "preflight granted"
             ),
             Judged::Write | Judged::Actual => tracing::trace!(
                 target: "route_cors",
-                path, method, origin = ?origin,
+                path = &*path(),
+                method,
+                origin = ?origin(req.headers()),
                 "actual request granted"
             ),
         }

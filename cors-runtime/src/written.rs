@@ -11,18 +11,24 @@ use route_cors_rules::written::{items, Written};
 
 use crate::policy::Policy;
 
-/// A policy written in `#[cors(...)]`, as `route_cors_rules::written::write`
-/// wrote it.
+/// A policy written on a handler in `#[cors(...)]`, as
+/// `route_cors_rules::written::write` wrote it. Not part of the API.
+#[doc(hidden)]
 #[derive(Clone, Copy, Debug)]
-pub struct CompiledPolicy(pub &'static str);
+pub struct WrittenPolicy(&'static str);
 
-impl CompiledPolicy {
+impl WrittenPolicy {
+    /// What `#[cors]` writes: `text` is the policy it checked.
+    pub const fn new(text: &'static str) -> Self {
+        WrittenPolicy(text)
+    }
+
     /// The policy, built with the run-time builder. The macro checked the
     /// same values with the same rules, so this cannot fail.
     // `private_network` still works where it was written, with the
     // deprecation warning on the key.
     #[allow(deprecated)]
-    pub fn to_policy(self) -> Policy {
+    pub fn build(self) -> Policy {
         let written = Written::read(self.0);
         let mut builder = Policy::builder()
             .origins(written.origins())
@@ -56,13 +62,13 @@ mod tests {
     use route_cors_rules::policy::{validate, Spec, Values};
     use route_cors_rules::written::write;
 
-    use super::CompiledPolicy;
+    use super::WrittenPolicy;
     use crate::policy::Policy;
 
     /// The policy built from the text `#[cors]` would write for `spec`.
     fn from_written(spec: &Spec<'_>) -> Policy {
         let text = write(&validate(spec).expect("a policy #[cors] accepts"));
-        CompiledPolicy(Box::leak(text.into_boxed_str())).to_policy()
+        WrittenPolicy::new(Box::leak(text.into_boxed_str())).build()
     }
 
     fn same(written: Policy, built: Policy) {
