@@ -509,10 +509,8 @@ fn a_named_policy_no_route_uses_is_reported_once_with_a_did_you_mean() {
         ),
         "{described}"
     );
-    let (subscriber, captured) = Captured::subscriber(tracing::Level::INFO);
-    tracing::subscriber::with_default(subscriber, || {
-        let _app = app.into_router();
-    });
+    let captured = Captured::start(tracing::Level::INFO);
+    let _app = app.into_router();
     let log = captured.text();
     assert_eq!(
         log,

@@ -12,12 +12,10 @@ use route_cors::PolicySet;
 
 #[test]
 fn private_network_in_a_configuration_is_a_warn_event_and_still_works() {
-    let (subscriber, captured) = Captured::subscriber(tracing::Level::INFO);
-    let set = tracing::subscriber::with_default(subscriber, || {
-        PolicySet::from_json(
-            r#"{"device": {"origins": ["https://app.example.com"], "private_network": true}}"#,
-        )
-    })
+    let captured = Captured::start(tracing::Level::INFO);
+    let set = PolicySet::from_json(
+        r#"{"device": {"origins": ["https://app.example.com"], "private_network": true}}"#,
+    )
     .expect("a valid set");
     assert!(set
         .get("device")

@@ -2,6 +2,9 @@
 //! debug) naming the path, the method (the requested one, for a preflight),
 //! the origin, the failed check and the policy's setting it compared
 //! against; a grant is a trace event; nothing is written at info level.
+//!
+//! Every test here captures from its first line: the one subscriber of the
+//! binary is installed before any event's callsite is first reached.
 
 #[path = "support/captured.rs"]
 mod captured;
@@ -25,6 +28,11 @@ async fn device() -> &'static str {
     "device"
 }
 
+#[cors(origins = ["https://app.example.com"])]
+async fn transfer() -> &'static str {
+    "transferred"
+}
+
 fn app() -> Router {
     CorsRouter::new()
         .route(
@@ -32,13 +40,13 @@ fn app() -> Router {
             route_cors::get(items).put(route_cors::plain(|| async { "put" })),
         )
         .route("/device", route_cors::get(device))
+        .route("/transfer", route_cors::post(transfer))
         .into_router()
 }
 
 /// The events `req` produces at `level` and above, one line each.
 async fn events(level: tracing::Level, req: http::Request<Body>) -> String {
-    let (subscriber, captured) = Captured::subscriber(level);
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let captured = Captured::start(level);
     send(app(), req).await;
     captured.text()
 }
@@ -185,4 +193,24 @@ async fn grants_are_trace_events_and_nothing_is_written_at_info() {
         .body(Body::empty())
         .unwrap();
     assert_eq!(events(tracing::Level::INFO, refused).await, "");
+}
+
+#[tokio::test]
+async fn a_refused_write_is_a_debug_event_with_path_method_origin_and_check() {
+    // A form post from another site: no preflight, and the origin is not
+    // the policy's.
+    let req = http::Request::post("/transfer")
+        .header("host", "api.example.com")
+        .header("origin", "https://evil.example")
+        .header("sec-fetch-site", "cross-site")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(Body::from("amount=100"))
+        .unwrap();
+    let log = events(tracing::Level::DEBUG, req).await;
+    assert_eq!(
+        log,
+        "DEBUG route_cors: cross-origin write refused path=\"/transfer\" method=\"POST\" \
+         origin=[\"https://evil.example\"] check=\"origin\" reason=origin not allowed \
+         allowed=origins: https://app.example.com\n"
+    );
 }
