@@ -79,18 +79,9 @@ pub fn is_insecure(origin: &str) -> bool {
 /// by its first, but the fix offered is the origin with all of them fixed,
 /// where that is a valid origin.
 pub fn parse_allowed(s: &str) -> Result<AllowedOrigin, Violation> {
-    parse_one(s).map_err(|mut violation| {
-        let written = violation
-            .help
-            .as_deref()
-            .and_then(|help| help.strip_prefix("write `"))
-            .and_then(|rest| rest.split('`').next());
-        if let (Some(written), Some(fixed)) = (written, fully_fixed(s)) {
-            if written != fixed {
-                violation.help = Some(format!("write `{fixed}`"));
-            }
-        }
-        violation
+    parse_one(s).map_err(|violation| match (&violation.fix, fully_fixed(s)) {
+        (Some(fix), Some(fixed)) if *fix != fixed => violation.fix(fixed),
+        _ => violation,
     })
 }
 
@@ -132,10 +123,10 @@ fn parse_one(s: &str) -> Result<AllowedOrigin, Violation> {
         .collect();
     if pieces.iter().filter(|p| p.contains("://")).count() > 1 {
         let each: Vec<String> = pieces.iter().map(|p| format!("{p:?}")).collect();
-        return Err(fail(Rule::OriginSeveral).help(format!("write `[{}]`", each.join(", "))));
+        return Err(fail(Rule::OriginSeveral).fix(format!("[{}]", each.join(", "))));
     }
     if s.chars().any(char::is_whitespace) {
-        return Err(fail(Rule::OriginWhitespace).help(format!("write `{}`", s.trim())));
+        return Err(fail(Rule::OriginWhitespace).fix(s.trim()));
     }
     let Some((scheme, rest)) = s.split_once("://") else {
         let guess = if s.starts_with("localhost") || s.starts_with("127.") {
@@ -143,11 +134,11 @@ fn parse_one(s: &str) -> Result<AllowedOrigin, Violation> {
         } else {
             "https"
         };
-        return Err(fail(Rule::OriginNoScheme).help(format!("write `{guess}://{s}`")));
+        return Err(fail(Rule::OriginNoScheme).fix(format!("{guess}://{s}")));
     };
     check_scheme(scheme).map_err(fail)?;
     if s.bytes().any(|b| b.is_ascii_uppercase()) {
-        return Err(fail(Rule::OriginUppercase).help(format!("write `{}`", s.to_ascii_lowercase())));
+        return Err(fail(Rule::OriginUppercase).fix(s.to_ascii_lowercase()));
     }
     // Everything after the authority is a mistake; say which one.
     let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
@@ -160,10 +151,10 @@ fn parse_one(s: &str) -> Result<AllowedOrigin, Violation> {
             '?' => Rule::OriginQuery,
             _ => Rule::OriginFragment,
         };
-        return Err(fail(rule).help(format!("write `{origin_only}`")));
+        return Err(fail(rule).fix(origin_only));
     }
     if let Some((_, host)) = authority.rsplit_once('@') {
-        return Err(fail(Rule::OriginUserinfo).help(format!("write `{scheme}://{host}`")));
+        return Err(fail(Rule::OriginUserinfo).fix(format!("{scheme}://{host}")));
     }
     if authority.starts_with("*.[") {
         return Err(fail(Rule::OriginWildcardOnIp));
@@ -171,8 +162,9 @@ fn parse_one(s: &str) -> Result<AllowedOrigin, Violation> {
     let (host, port) = split_port(authority).map_err(fail)?;
     if let Some(port) = port {
         if default_port(scheme) == Some(port) {
-            return Err(fail(Rule::OriginDefaultPort)
-                .help(format!("write `{scheme}://{host}`, without `:{port}`")));
+            let fixed = format!("{scheme}://{host}");
+            let help = format!("write `{fixed}`, without `:{port}`");
+            return Err(fail(Rule::OriginDefaultPort).fix(fixed).help(help));
         }
     }
     if !host.is_ascii() {
@@ -204,10 +196,9 @@ fn parse_one(s: &str) -> Result<AllowedOrigin, Violation> {
     match check_host(host) {
         Ok(_) => Ok(AllowedOrigin::Exact(s.to_owned())),
         Err(Rule::OriginNonCanonicalIp) => {
-            let help = canonical_ip(host).map(|ip| format!("write `{scheme}://{ip}{port_suffix}`"));
             let v = fail(Rule::OriginNonCanonicalIp);
-            Err(match help {
-                Some(h) => v.help(h),
+            Err(match canonical_ip(host) {
+                Some(ip) => v.fix(format!("{scheme}://{ip}{port_suffix}")),
                 None => v,
             })
         }
