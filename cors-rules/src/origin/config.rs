@@ -1,18 +1,13 @@
-//! Origins: the configured ones (checked strictly, once) and the ones requests
-//! carry (recognised cheaply, on every request).
-//!
-//! A configured origin must be written exactly as browsers serialize it in the
-//! `Origin` header (WHATWG URL, "ASCII serialization of an origin"), because the
-//! runtime compares bytes: anything else would silently never match.
+//! Configured origins, parsed strictly, once: each must be written exactly
+//! as browsers serialize it, because the runtime compares bytes. Every
+//! mistake is reported by the rule it breaks, with a fix where one is
+//! obvious.
 
-use std::net::Ipv6Addr;
-
+use super::host::{self, Host};
+use super::parts::{default_port, is_scheme, split_port, MAX_ORIGIN_LEN};
+use super::punycode;
+use super::request::matches_subdomains;
 use crate::violation::{Rule, Violation};
-
-/// Longest `Origin` value the runtime looks at. A serialized origin is a
-/// scheme, a host of at most 253 bytes and a port; anything longer is not an
-/// origin.
-pub const MAX_ORIGIN_LEN: usize = 320;
 
 /// A configured origin, validated.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -41,20 +36,6 @@ impl SubdomainPattern {
     }
 }
 
-/// Whether `origin` is `prefix` (`https://`), one or more DNS labels, then
-/// `suffix` (`.example.com`, the dot included): the runtime side of
-/// [`SubdomainPattern`], on borrowed parts.
-pub fn matches_subdomains(prefix: &[u8], suffix: &[u8], origin: &[u8]) -> bool {
-    if origin.len() <= prefix.len() + suffix.len()
-        || !origin.starts_with(prefix)
-        || !origin.ends_with(suffix)
-    {
-        return false;
-    }
-    let labels = &origin[prefix.len()..origin.len() - suffix.len()];
-    labels.split(|&b| b == b'.').all(is_domain_label)
-}
-
 /// Whether a configured origin is a valid `http://` one whose host is not
 /// loopback (`localhost`, `*.localhost`, `127.0.0.0/8`, `[::1]`): a page
 /// anyone on its network path can read and change.
@@ -62,13 +43,13 @@ pub fn is_insecure(origin: &str) -> bool {
     let Some(authority) = origin.strip_prefix("http://") else {
         return false;
     };
-    let Ok((host, _)) = split_port(authority) else {
+    let Ok((host, _)) = split_host(authority) else {
         return false;
     };
     let loopback = host == "localhost"
         || host.ends_with(".localhost")
         || host == "[::1]"
-        || (host.starts_with("127.") && host.parse::<std::net::Ipv4Addr>().is_ok());
+        || (host.starts_with("127.") && matches!(host::check(host.as_bytes()), Ok(Host::Ip)));
     !loopback && parse_allowed(origin).is_ok()
 }
 
@@ -96,13 +77,15 @@ fn fully_fixed(s: &str) -> Option<String> {
     let authority = authority
         .rsplit_once('@')
         .map_or(authority, |(_, host)| host);
-    let (host, port) = split_port(authority).ok()?;
+    let (host, port) = split_host(authority).ok()?;
     let port = port
-        .filter(|&p| default_port(scheme) != Some(p))
+        .filter(|&p| default_port(scheme.as_bytes()) != Some(p))
         .map(|p| format!(":{p}"))
         .unwrap_or_default();
-    let host = canonical_ip(host).unwrap_or_else(|| host.to_owned());
-    let fixed = format!("{scheme}://{host}{port}");
+    let fixed = match host::canonical_ip(host.as_bytes()) {
+        Some(ip) => format!("{scheme}://{}{port}", ip.as_str()),
+        None => format!("{scheme}://{host}{port}"),
+    };
     parse_one(&fixed).is_ok().then_some(fixed)
 }
 
@@ -159,9 +142,9 @@ fn parse_one(s: &str) -> Result<AllowedOrigin, Violation> {
     if authority.starts_with("*.[") {
         return Err(fail(Rule::OriginWildcardOnIp));
     }
-    let (host, port) = split_port(authority).map_err(fail)?;
+    let (host, port) = split_host(authority).map_err(fail)?;
     if let Some(port) = port {
-        if default_port(scheme) == Some(port) {
+        if default_port(scheme.as_bytes()) == Some(port) {
             let fixed = format!("{scheme}://{host}");
             let help = format!("write `{fixed}`, without `:{port}`");
             return Err(fail(Rule::OriginDefaultPort).fix(fixed).help(help));
@@ -175,8 +158,8 @@ fn parse_one(s: &str) -> Result<AllowedOrigin, Violation> {
     let port_suffix = port.map(|p| format!(":{p}")).unwrap_or_default();
     if let Some(rest) = host.strip_prefix("*.") {
         match check_host(rest) {
-            Ok(HostKind::Domain) => {}
-            Ok(HostKind::Ip) => return Err(fail(Rule::OriginWildcardOnIp)),
+            Ok(Host::Domain) => {}
+            Ok(Host::Ip) => return Err(fail(Rule::OriginWildcardOnIp)),
             Err(rule @ Rule::OriginNonCanonicalIp) => return Err(fail(rule)),
             Err(_) if rest.contains('*') => return Err(fail(Rule::OriginWildcardMisplaced)),
             Err(rule) => return Err(fail(rule)),
@@ -197,8 +180,8 @@ fn parse_one(s: &str) -> Result<AllowedOrigin, Violation> {
         Ok(_) => Ok(AllowedOrigin::Exact(s.to_owned())),
         Err(Rule::OriginNonCanonicalIp) => {
             let v = fail(Rule::OriginNonCanonicalIp);
-            Err(match canonical_ip(host) {
-                Some(ip) => v.fix(format!("{scheme}://{ip}{port_suffix}")),
+            Err(match host::canonical_ip(host.as_bytes()) {
+                Some(ip) => v.fix(format!("{scheme}://{}{port_suffix}", ip.as_str())),
                 None => v,
             })
         }
@@ -209,9 +192,7 @@ fn parse_one(s: &str) -> Result<AllowedOrigin, Violation> {
 }
 
 fn check_scheme(scheme: &str) -> Result<(), Rule> {
-    let mut bytes = scheme.bytes();
-    let first_ok = bytes.next().is_some_and(|b| b.is_ascii_alphabetic());
-    if !first_ok || !bytes.all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b)) {
+    if !is_scheme(scheme.as_bytes()) {
         return Err(Rule::OriginInvalidScheme);
     }
     match scheme.to_ascii_lowercase().as_str() {
@@ -223,169 +204,22 @@ fn check_scheme(scheme: &str) -> Result<(), Rule> {
     }
 }
 
-fn default_port(scheme: &str) -> Option<u16> {
-    match scheme {
-        "http" => Some(80),
-        "https" => Some(443),
-        _ => None,
-    }
+/// [`split_port`] on text: the host is a prefix of the authority, cut at an
+/// ASCII byte.
+fn split_host(authority: &str) -> Result<(&str, Option<u16>), Rule> {
+    let (host, port) = split_port(authority.as_bytes())?;
+    Ok((&authority[..host.len()], port))
 }
 
-/// Splits `host[:port]`, IPv6 literals included, and checks the port.
-fn split_port(authority: &str) -> Result<(&str, Option<u16>), Rule> {
-    let (host, port) = if authority.starts_with('[') {
-        match authority.find(']') {
-            Some(close) => {
-                let (host, rest) = authority.split_at(close + 1);
-                match rest.strip_prefix(':') {
-                    Some(port) => (host, Some(port)),
-                    None if rest.is_empty() => (host, None),
-                    None => return Err(Rule::OriginInvalidHost),
-                }
-            }
-            None => return Err(Rule::OriginInvalidHost),
-        }
-    } else {
-        match authority.rsplit_once(':') {
-            Some((host, port)) => (host, Some(port)),
-            None => (authority, None),
-        }
-    };
-    let port = match port {
-        None => None,
-        Some(p) => Some(parse_port(p.as_bytes()).ok_or(Rule::OriginInvalidPort)?),
-    };
-    Ok((host, port))
-}
-
-pub(crate) fn parse_port(p: &[u8]) -> Option<u16> {
-    if p.is_empty() || p.len() > 5 || p[0] == b'0' || !p.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    let n = p.iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0'));
-    u16::try_from(n).ok()
-}
-
-enum HostKind {
-    Domain,
-    Ip,
-}
-
-/// A lowercase ASCII host as browsers serialize it.
-fn check_host(host: &str) -> Result<HostKind, Rule> {
-    if host.is_empty() {
-        return Err(Rule::OriginInvalidHost);
-    }
-    if let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
-        let ip: Ipv6Addr = inner.parse().map_err(|_| Rule::OriginInvalidHost)?;
-        return if serialize_ipv6(ip) == inner {
-            Ok(HostKind::Ip)
-        } else {
-            Err(Rule::OriginNonCanonicalIp)
-        };
-    }
-    if ends_in_number(host) {
-        return match parse_ipv4(host) {
-            Some(ip) if ip == host => Ok(HostKind::Ip),
-            Some(_) => Err(Rule::OriginNonCanonicalIp),
-            None => Err(Rule::OriginInvalidHost),
-        };
-    }
-    if host.split('.').any(str::is_empty) {
-        return Err(Rule::OriginEmptyLabel);
-    }
-    if host.len() > 253 || !host.as_bytes().split(|&b| b == b'.').all(is_domain_label) {
-        return Err(Rule::OriginInvalidHost);
-    }
-    let punycode = host.strip_suffix('.').unwrap_or(host).split('.');
-    if punycode
-        .filter(|label| label.starts_with("xn--"))
-        .any(|label| !crate::punycode::is_valid_label(label))
-    {
+/// A lowercase ASCII host as browsers serialize it, its `xn--` labels
+/// Punycode as browsers write it.
+fn check_host(host: &str) -> Result<Host, Rule> {
+    let kind = host::check(host.as_bytes())?;
+    let mut punycode = host.split('.').filter(|label| label.starts_with("xn--"));
+    if matches!(kind, Host::Domain) && !punycode.all(punycode::is_valid_label) {
         return Err(Rule::OriginInvalidPunycode);
     }
-    Ok(HostKind::Domain)
-}
-
-/// The URL standard's "ends in a number": such a host is parsed as IPv4.
-fn ends_in_number(host: &str) -> bool {
-    let host = host
-        .strip_suffix('.')
-        .filter(|h| !h.is_empty())
-        .unwrap_or(host);
-    let last = host.rsplit('.').next().unwrap_or_default();
-    (!last.is_empty() && last.bytes().all(|b| b.is_ascii_digit()))
-        || last
-            .strip_prefix("0x")
-            .or_else(|| last.strip_prefix("0X"))
-            .is_some_and(|h| h.bytes().all(|b| b.is_ascii_hexdigit()))
-}
-
-/// The URL standard's IPv4 parser: up to four parts, each decimal, octal
-/// (leading `0`) or hex (`0x`), the last one filling the remaining bytes.
-/// Returns the dotted-decimal form browsers send, or `None` where browsers
-/// reject the host.
-fn parse_ipv4(host: &str) -> Option<String> {
-    let mut parts: Vec<&str> = host.split('.').collect();
-    if parts.last() == Some(&"") && parts.len() > 1 {
-        parts.pop();
-    }
-    if parts.len() > 4 {
-        return None;
-    }
-    let mut numbers = Vec::with_capacity(parts.len());
-    for part in &parts {
-        let (digits, radix) =
-            if let Some(hex) = part.strip_prefix("0x").or_else(|| part.strip_prefix("0X")) {
-                (hex, 16)
-            } else if part.len() > 1 && part.starts_with('0') {
-                (&part[1..], 8)
-            } else {
-                (*part, 10)
-            };
-        // Longer than any 32-bit number in any radix: not an address.
-        if part.is_empty() || digits.len() > 32 {
-            return None;
-        }
-        let n = if digits.is_empty() {
-            0
-        } else {
-            u64::from_str_radix(digits, radix).ok()?
-        };
-        numbers.push(n);
-    }
-    let (last, init) = numbers.split_last()?;
-    if init.iter().any(|&n| n > 255) || *last >= 256u64.pow(5 - numbers.len() as u32) {
-        return None;
-    }
-    let mut address = *last;
-    for (i, n) in init.iter().enumerate() {
-        address += n << (8 * (3 - i));
-    }
-    let b = (address as u32).to_be_bytes();
-    Some(format!("{}.{}.{}.{}", b[0], b[1], b[2], b[3]))
-}
-
-fn canonical_ip(host: &str) -> Option<String> {
-    match host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
-        Some(inner) => inner
-            .parse()
-            .ok()
-            .map(|ip| format!("[{}]", serialize_ipv6(ip))),
-        None => parse_ipv4(host),
-    }
-}
-
-/// A DNS label as browsers serialize it: lowercase letters, digits, `-` and
-/// `_` (seen in internal names), not starting or ending with `-`.
-pub(crate) fn is_domain_label(label: &[u8]) -> bool {
-    !label.is_empty()
-        && label.len() <= 63
-        && label
-            .iter()
-            .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
-        && label[0] != b'-'
-        && label[label.len() - 1] != b'-'
+    Ok(kind)
 }
 
 /// Whether `domain` is one that anyone can register names under. Without the
@@ -428,6 +262,3 @@ fn is_public_suffix(domain: &str) -> bool {
         _ => PLATFORMS.contains(&domain),
     }
 }
-
-pub use crate::request_origin::is_request_origin;
-use crate::request_origin::serialize_ipv6;

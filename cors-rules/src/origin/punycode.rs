@@ -13,7 +13,7 @@ const INITIAL_N: u32 = 128;
 
 /// Whether `label` (lowercase, with its `xn--` prefix) is valid Punycode of
 /// a name with at least one non-ASCII character.
-pub fn is_valid_label(label: &str) -> bool {
+pub(super) fn is_valid_label(label: &str) -> bool {
     let Some(encoded) = label.strip_prefix("xn--") else {
         return false;
     };
