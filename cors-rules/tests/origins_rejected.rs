@@ -384,6 +384,26 @@ fn origin_with_invalid_host_is_rejected() {
 }
 
 #[test]
+fn a_configured_host_of_253_bytes_is_accepted_and_of_254_is_invalid() {
+    let labels = |last: usize| {
+        [
+            "a".repeat(63),
+            "b".repeat(63),
+            "c".repeat(63),
+            "d".repeat(last),
+        ]
+        .join(".")
+    };
+    let at_limit = format!("https://{}", labels(61));
+    valid(&with_origins(&[&at_limit]));
+    let over = format!("https://{}", labels(62));
+    assert_eq!(
+        origin_error(&over),
+        rejected(&over, Rule::OriginInvalidHost)
+    );
+}
+
+#[test]
 fn origin_with_shortened_ipv4_is_rejected_with_the_form_browsers_send() {
     for origin in ["http://127.1", "http://0x7f.0.0.1", "http://2130706433"] {
         assert_eq!(

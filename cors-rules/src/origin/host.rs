@@ -76,13 +76,15 @@ pub(super) fn is_domain_label(label: &[u8]) -> bool {
 
 /// The URL standard's "ends in a number": a host whose last label (a
 /// trailing dot aside) is all digits, or `0x` and hex, is parsed as IPv4.
+/// (`0X` too, in the standard; but an uppercase host is never valid here, as
+/// an IPv4 address or as a domain, and the configuration parser lowercases
+/// before it offers a fix.)
 fn ends_in_number(host: &[u8]) -> bool {
     let host = host.strip_suffix(b".").unwrap_or(host);
     let last = host.rsplit(|&b| b == b'.').next().unwrap_or_default();
     (!last.is_empty() && last.iter().all(u8::is_ascii_digit))
         || last
             .strip_prefix(b"0x")
-            .or_else(|| last.strip_prefix(b"0X"))
             .is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit))
 }
 
@@ -111,8 +113,9 @@ fn parse_ipv4(host: &[u8]) -> Option<Ipv4Addr> {
 
 fn parse_ipv4_number(part: &[u8]) -> Option<u64> {
     let (digits, radix) = match part {
-        [b'0', b'x' | b'X', hex @ ..] => (hex, 16),
-        [b'0', octal @ ..] if !octal.is_empty() => (octal, 8),
+        [b'0', b'x', hex @ ..] => (hex, 16),
+        // `0` alone reads as an empty octal number: 0 all the same.
+        [b'0', octal @ ..] => (octal, 8),
         _ => (part, 10),
     };
     // Longer than any 32-bit number in any radix: not an address.
@@ -165,26 +168,23 @@ impl Serialized {
     /// addresses in dotted form, which browsers never send.
     fn push_ipv6(&mut self, ip: Ipv6Addr) {
         let pieces = ip.segments();
-        let (mut best, mut best_len) = (None, 1);
-        let mut i = 0;
-        while i < 8 {
-            let start = i;
-            while i < 8 && pieces[i] == 0 {
-                i += 1;
+        let (mut run, mut longest) = (0..0, 0..0);
+        for (i, &piece) in pieces.iter().enumerate() {
+            run = if piece == 0 {
+                run.start..i + 1
+            } else {
+                i + 1..i + 1
+            };
+            if run.len() > longest.len() {
+                longest = run.clone();
             }
-            if i - start > best_len {
-                best = Some(start);
-                best_len = i - start;
-            }
-            i += 1;
         }
-        match best {
-            Some(start) => {
-                self.push_pieces(&pieces[..start]);
-                self.push("::");
-                self.push_pieces(&pieces[start + best_len..]);
-            }
-            None => self.push_pieces(&pieces),
+        if longest.len() < 2 {
+            self.push_pieces(&pieces);
+        } else {
+            self.push_pieces(&pieces[..longest.start]);
+            self.push("::");
+            self.push_pieces(&pieces[longest.end..]);
         }
     }
 
