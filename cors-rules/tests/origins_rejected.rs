@@ -618,6 +618,22 @@ fn origin_longer_than_the_runtime_limit_is_rejected() {
 }
 
 #[test]
+fn an_origin_of_exactly_the_runtime_limit_is_accepted() {
+    let host = [
+        "a".repeat(63),
+        "b".repeat(63),
+        "c".repeat(63),
+        "d".repeat(57),
+    ]
+    .join(".");
+    let origin = format!("{}://{host}", "x".repeat(68));
+    assert_eq!(origin.len(), MAX_ORIGIN_LEN);
+    valid(&with_origins(&[&origin]));
+    let over = format!("{}://{host}", "x".repeat(69));
+    assert_eq!(origin_error(&over), rejected(&over, Rule::OriginTooLong));
+}
+
+#[test]
 fn an_origin_with_several_mistakes_gets_the_fully_fixed_origin_as_its_help() {
     for (written, fixed) in [
         ("https://App.example.com/", "https://app.example.com"),
