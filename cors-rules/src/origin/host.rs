@@ -168,15 +168,13 @@ impl Serialized {
     /// addresses in dotted form, which browsers never send.
     fn push_ipv6(&mut self, ip: Ipv6Addr) {
         let pieces = ip.segments();
-        let (mut run, mut longest) = (0..0, 0..0);
+        // Where the current run of zero pieces started, and the longest so far.
+        let (mut start, mut longest) = (0, 0..0);
         for (i, &piece) in pieces.iter().enumerate() {
-            run = if piece == 0 {
-                run.start..i + 1
-            } else {
-                i + 1..i + 1
-            };
-            if run.len() > longest.len() {
-                longest = run.clone();
+            if piece != 0 {
+                start = i + 1;
+            } else if i + 1 - start > longest.len() {
+                longest = start..i + 1;
             }
         }
         if longest.len() < 2 {
