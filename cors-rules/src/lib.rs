@@ -20,11 +20,14 @@ pub mod method;
 pub mod name;
 pub mod origin;
 pub mod policy;
-pub mod punycode;
-pub mod request_origin;
 pub mod token;
 pub mod violation;
 pub mod written;
+
+/// The request side of [`origin`], under the path the runtime first used.
+pub mod request_origin {
+    pub use crate::origin::{is_request_origin, is_same_origin};
+}
 
 pub use key::Key;
 pub use policy::{validate, Located, Methods, Names, Origins, Spec, ValidPolicy, Values};

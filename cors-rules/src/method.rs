@@ -16,7 +16,7 @@ pub fn check(method: &str) -> Result<(), Violation> {
         return Err(Violation::new(Rule::MethodForbidden, method));
     }
     if upper != method && STANDARD.contains(&upper.as_str()) {
-        return Err(Violation::new(Rule::MethodLowercase, method).help(format!("write `{upper}`")));
+        return Err(Violation::new(Rule::MethodLowercase, method).fix(upper));
     }
     Ok(())
 }

@@ -32,7 +32,7 @@ pub fn check_config_name(name: &str) -> Result<(), Violation> {
     let violation = Violation::new(Rule::PolicyNameInvalid, name);
     let lower = name.to_ascii_lowercase();
     if lower != name && check_config_name(&lower).is_ok() {
-        return Err(violation.help(format!("write `{lower}`")));
+        return Err(violation.fix(lower));
     }
     Err(violation)
 }

@@ -208,7 +208,11 @@ impl fmt::Display for Rule {
 pub struct Violation {
     pub rule: Rule,
     pub value: String,
+    /// What to do about it, as users read it.
     pub help: Option<String>,
+    /// The text to write instead of `value`, where one is obvious: kept as
+    /// data so that code can use it without reading it back out of `help`.
+    pub fix: Option<String>,
 }
 
 impl Violation {
@@ -217,11 +221,21 @@ impl Violation {
             rule,
             value: value.into(),
             help: None,
+            fix: None,
         }
     }
 
     pub fn help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
+        self
+    }
+
+    /// `fixed` as the fix, with the help "write `fixed`" (a `help` after it
+    /// words the help otherwise).
+    pub fn fix(mut self, fixed: impl Into<String>) -> Self {
+        let fixed = fixed.into();
+        self.help = Some(format!("write `{fixed}`"));
+        self.fix = Some(fixed);
         self
     }
 }

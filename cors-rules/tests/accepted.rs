@@ -90,6 +90,25 @@ fn subdomain_wildcard_below_a_country_suffix_or_localhost_is_accepted() {
     }
 }
 
+/// A two-label domain is a public suffix only when it is a known second
+/// level (`co`, `com`, ...) under a two-letter country code, or a platform.
+#[test]
+fn subdomain_wildcard_below_a_registrable_two_label_domain_is_accepted() {
+    for (origin, suffix) in [
+        ("https://*.example.de", ".example.de"),
+        ("https://*.co.example", ".co.example"),
+    ] {
+        assert_eq!(
+            parse_allowed(origin),
+            Ok(AllowedOrigin::Subdomains(SubdomainPattern {
+                prefix: "https://".to_owned(),
+                suffix: suffix.to_owned(),
+            })),
+            "{origin}"
+        );
+    }
+}
+
 #[test]
 fn exact_origins_are_sorted_for_binary_search() {
     let spec = with_origins(&[

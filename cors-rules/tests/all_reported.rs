@@ -18,12 +18,16 @@ fn bad_origin_and_bad_method_are_both_reported() {
     assert_eq!((errors[0].key, errors[0].index), (Key::Origins, Some(0)));
     assert_eq!(
         errors[0].violation,
-        Violation::new(Rule::OriginTrailingSlash, "https://a.com/").help("write `https://a.com`")
+        Violation::new(Rule::OriginTrailingSlash, "https://a.com/")
+            .fix("https://a.com")
+            .help("write `https://a.com`")
     );
     assert_eq!((errors[1].key, errors[1].index), (Key::Methods, Some(0)));
     assert_eq!(
         errors[1].violation,
-        Violation::new(Rule::MethodLowercase, "get").help("write `GET`")
+        Violation::new(Rule::MethodLowercase, "get")
+            .fix("GET")
+            .help("write `GET`")
     );
 }
 

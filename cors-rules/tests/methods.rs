@@ -32,19 +32,23 @@ fn connect_trace_and_track_are_rejected_as_forbidden() {
 fn lowercase_standard_method_is_rejected_with_uppercase_fix() {
     assert_eq!(
         method_error("get"),
-        Violation::new(Rule::MethodLowercase, "get").help("write `GET`")
+        Violation::new(Rule::MethodLowercase, "get")
+            .fix("GET")
+            .help("write `GET`")
     );
-    for (method, fix) in [
-        ("post", "write `POST`"),
-        ("Put", "write `PUT`"),
-        ("delete", "write `DELETE`"),
-        ("patch", "write `PATCH`"),
-        ("head", "write `HEAD`"),
-        ("options", "write `OPTIONS`"),
+    for (method, fix, help) in [
+        ("post", "POST", "write `POST`"),
+        ("Put", "PUT", "write `PUT`"),
+        ("delete", "DELETE", "write `DELETE`"),
+        ("patch", "PATCH", "write `PATCH`"),
+        ("head", "HEAD", "write `HEAD`"),
+        ("options", "OPTIONS", "write `OPTIONS`"),
     ] {
         assert_eq!(
             method_error(method),
-            Violation::new(Rule::MethodLowercase, method).help(fix)
+            Violation::new(Rule::MethodLowercase, method)
+                .fix(fix)
+                .help(help)
         );
     }
 }

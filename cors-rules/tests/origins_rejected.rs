@@ -11,7 +11,11 @@ fn rejected(origin: &str, rule: Rule) -> Violation {
     Violation::new(rule, origin)
 }
 
-fn rejected_with_fix(origin: &str, rule: Rule, help: &str) -> Violation {
+fn rejected_with_fix(origin: &str, rule: Rule, fix: &str, help: &str) -> Violation {
+    Violation::new(rule, origin).fix(fix).help(help)
+}
+
+fn rejected_with_help(origin: &str, rule: Rule, help: &str) -> Violation {
     Violation::new(rule, origin).help(help)
 }
 
@@ -56,6 +60,7 @@ fn several_origins_in_one_string_are_rejected() {
             rejected_with_fix(
                 origin,
                 Rule::OriginSeveral,
+                r#"["https://a.com", "https://b.com"]"#,
                 r#"write `["https://a.com", "https://b.com"]`"#
             )
         );
@@ -72,7 +77,12 @@ fn origin_with_surrounding_whitespace_is_rejected_with_fix() {
     ] {
         assert_eq!(
             origin_error(origin),
-            rejected_with_fix(origin, Rule::OriginWhitespace, "write `https://a.com`")
+            rejected_with_fix(
+                origin,
+                Rule::OriginWhitespace,
+                "https://a.com",
+                "write `https://a.com`"
+            )
         );
     }
 }
@@ -84,6 +94,7 @@ fn uppercase_origin_is_rejected_with_lowercase_fix() {
         rejected_with_fix(
             "https://App.Example.com",
             Rule::OriginUppercase,
+            "https://app.example.com",
             "write `https://app.example.com`"
         )
     );
@@ -92,6 +103,7 @@ fn uppercase_origin_is_rejected_with_lowercase_fix() {
         rejected_with_fix(
             "HTTPS://a.com",
             Rule::OriginUppercase,
+            "https://a.com",
             "write `https://a.com`"
         )
     );
@@ -104,6 +116,7 @@ fn origin_without_scheme_is_rejected_with_https_fix() {
         rejected_with_fix(
             "app.example.com",
             Rule::OriginNoScheme,
+            "https://app.example.com",
             "write `https://app.example.com`"
         )
     );
@@ -112,6 +125,7 @@ fn origin_without_scheme_is_rejected_with_https_fix() {
         rejected_with_fix(
             "*.example.com",
             Rule::OriginNoScheme,
+            "https://*.example.com",
             "write `https://*.example.com`"
         )
     );
@@ -124,6 +138,7 @@ fn local_origin_without_scheme_is_rejected_with_http_fix() {
         rejected_with_fix(
             "localhost:3000",
             Rule::OriginNoScheme,
+            "http://localhost:3000",
             "write `http://localhost:3000`"
         )
     );
@@ -132,6 +147,7 @@ fn local_origin_without_scheme_is_rejected_with_http_fix() {
         rejected_with_fix(
             "127.0.0.1:8080",
             Rule::OriginNoScheme,
+            "http://127.0.0.1:8080",
             "write `http://127.0.0.1:8080`"
         )
     );
@@ -178,7 +194,12 @@ fn origin_with_userinfo_is_rejected_with_fix() {
     for origin in ["https://user@a.com", "https://user:secret@a.com"] {
         assert_eq!(
             origin_error(origin),
-            rejected_with_fix(origin, Rule::OriginUserinfo, "write `https://a.com`")
+            rejected_with_fix(
+                origin,
+                Rule::OriginUserinfo,
+                "https://a.com",
+                "write `https://a.com`"
+            )
         );
     }
 }
@@ -188,7 +209,12 @@ fn origin_with_path_is_rejected_with_fix() {
     for origin in ["https://a.com/app", "https://a.com/app/", "https://a.com//"] {
         assert_eq!(
             origin_error(origin),
-            rejected_with_fix(origin, Rule::OriginPath, "write `https://a.com`")
+            rejected_with_fix(
+                origin,
+                Rule::OriginPath,
+                "https://a.com",
+                "write `https://a.com`"
+            )
         );
     }
 }
@@ -200,6 +226,7 @@ fn origin_with_trailing_slash_is_rejected_with_fix() {
         rejected_with_fix(
             "https://a.com/",
             Rule::OriginTrailingSlash,
+            "https://a.com",
             "write `https://a.com`"
         )
     );
@@ -208,6 +235,7 @@ fn origin_with_trailing_slash_is_rejected_with_fix() {
         rejected_with_fix(
             "http://localhost:3000/",
             Rule::OriginTrailingSlash,
+            "http://localhost:3000",
             "write `http://localhost:3000`"
         )
     );
@@ -220,6 +248,7 @@ fn origin_with_query_is_rejected_with_fix() {
         rejected_with_fix(
             "https://a.com?x=1",
             Rule::OriginQuery,
+            "https://a.com",
             "write `https://a.com`"
         )
     );
@@ -232,6 +261,7 @@ fn origin_with_fragment_is_rejected_with_fix() {
         rejected_with_fix(
             "https://a.com#top",
             Rule::OriginFragment,
+            "https://a.com",
             "write `https://a.com`"
         )
     );
@@ -244,6 +274,7 @@ fn origin_with_default_https_port_is_rejected_with_fix() {
         rejected_with_fix(
             "https://a.com:443",
             Rule::OriginDefaultPort,
+            "https://a.com",
             "write `https://a.com`, without `:443`"
         )
     );
@@ -252,6 +283,7 @@ fn origin_with_default_https_port_is_rejected_with_fix() {
         rejected_with_fix(
             "https://*.example.com:443",
             Rule::OriginDefaultPort,
+            "https://*.example.com",
             "write `https://*.example.com`, without `:443`"
         )
     );
@@ -264,6 +296,7 @@ fn origin_with_default_http_port_is_rejected_with_fix() {
         rejected_with_fix(
             "http://a.com:80",
             Rule::OriginDefaultPort,
+            "http://a.com",
             "write `http://a.com`, without `:80`"
         )
     );
@@ -294,7 +327,7 @@ fn origin_with_invalid_port_is_rejected() {
 fn origin_with_non_ascii_host_is_rejected_with_punycode_fix() {
     assert_eq!(
         origin_error("https://bücher.example"),
-        rejected_with_fix(
+        rejected_with_help(
             "https://bücher.example",
             Rule::OriginNonAsciiHost,
             "write the host in punycode, e.g. `https://xn--bcher-kva.example` for `bücher.example`"
@@ -351,6 +384,26 @@ fn origin_with_invalid_host_is_rejected() {
 }
 
 #[test]
+fn a_configured_host_of_253_bytes_is_accepted_and_of_254_is_invalid() {
+    let labels = |last: usize| {
+        [
+            "a".repeat(63),
+            "b".repeat(63),
+            "c".repeat(63),
+            "d".repeat(last),
+        ]
+        .join(".")
+    };
+    let at_limit = format!("https://{}", labels(61));
+    valid(&with_origins(&[&at_limit]));
+    let over = format!("https://{}", labels(62));
+    assert_eq!(
+        origin_error(&over),
+        rejected(&over, Rule::OriginInvalidHost)
+    );
+}
+
+#[test]
 fn origin_with_shortened_ipv4_is_rejected_with_the_form_browsers_send() {
     for origin in ["http://127.1", "http://0x7f.0.0.1", "http://2130706433"] {
         assert_eq!(
@@ -358,6 +411,7 @@ fn origin_with_shortened_ipv4_is_rejected_with_the_form_browsers_send() {
             rejected_with_fix(
                 origin,
                 Rule::OriginNonCanonicalIp,
+                "http://127.0.0.1",
                 "write `http://127.0.0.1`"
             )
         );
@@ -400,6 +454,7 @@ fn origin_with_non_canonical_ipv6_is_rejected_with_fix() {
         rejected_with_fix(
             "http://[0:0::1]",
             Rule::OriginNonCanonicalIp,
+            "http://[::1]",
             "write `http://[::1]`"
         )
     );
@@ -408,6 +463,7 @@ fn origin_with_non_canonical_ipv6_is_rejected_with_fix() {
         rejected_with_fix(
             "http://[0:0:0:0:0:0:0:1]:3000",
             Rule::OriginNonCanonicalIp,
+            "http://[::1]:3000",
             "write `http://[::1]:3000`"
         )
     );
@@ -416,6 +472,7 @@ fn origin_with_non_canonical_ipv6_is_rejected_with_fix() {
         rejected_with_fix(
             "http://[1:0:0:1:0:0:0:1]",
             Rule::OriginNonCanonicalIp,
+            "http://[1:0:0:1::1]",
             "write `http://[1:0:0:1::1]`"
         )
     );
@@ -433,6 +490,7 @@ fn ipv4_mapped_ipv6_origin_is_canonical_in_hex_form() {
         rejected_with_fix(
             "http://[::ffff:1.2.3.4]",
             Rule::OriginNonCanonicalIp,
+            "http://[::ffff:102:304]",
             "write `http://[::ffff:102:304]`"
         )
     );
@@ -462,7 +520,7 @@ fn misplaced_wildcard_in_origin_is_rejected_with_fix() {
     ] {
         assert_eq!(
             origin_error(origin),
-            rejected_with_fix(
+            rejected_with_help(
                 origin,
                 Rule::OriginWildcardMisplaced,
                 "a subdomain wildcard is written `https://*.example.com`"
@@ -560,6 +618,22 @@ fn origin_longer_than_the_runtime_limit_is_rejected() {
 }
 
 #[test]
+fn an_origin_of_exactly_the_runtime_limit_is_accepted() {
+    let host = [
+        "a".repeat(63),
+        "b".repeat(63),
+        "c".repeat(63),
+        "d".repeat(57),
+    ]
+    .join(".");
+    let origin = format!("{}://{host}", "x".repeat(68));
+    assert_eq!(origin.len(), MAX_ORIGIN_LEN);
+    valid(&with_origins(&[&origin]));
+    let over = format!("{}://{host}", "x".repeat(69));
+    assert_eq!(origin_error(&over), rejected(&over, Rule::OriginTooLong));
+}
+
+#[test]
 fn an_origin_with_several_mistakes_gets_the_fully_fixed_origin_as_its_help() {
     for (written, fixed) in [
         ("https://App.example.com/", "https://app.example.com"),
@@ -579,6 +653,7 @@ fn an_origin_with_several_mistakes_gets_the_fully_fixed_origin_as_its_help() {
             Some(format!("write `{fixed}`").as_str()),
             "{written}"
         );
+        assert_eq!(violation.fix.as_deref(), Some(fixed), "{written}");
     }
     // One mistake keeps its own help.
     let violation = route_cors_rules::origin::parse_allowed("https://x.com:443").unwrap_err();
@@ -586,6 +661,7 @@ fn an_origin_with_several_mistakes_gets_the_fully_fixed_origin_as_its_help() {
         violation.help.as_deref(),
         Some("write `https://x.com`, without `:443`")
     );
+    assert_eq!(violation.fix.as_deref(), Some("https://x.com"));
 }
 
 /// jub0bs/cors's case: `xn--` labels that are not the Punycode of a

@@ -32,6 +32,7 @@ fn anything_else_is_not_a_name() {
 fn an_uppercase_name_gets_its_lowercase_as_the_fix() {
     let violation = check_policy_name("Partner-EU").unwrap_err();
     assert_eq!(violation.help.as_deref(), Some("write `partner-eu`"));
+    assert_eq!(violation.fix.as_deref(), Some("partner-eu"));
     assert_eq!(check_policy_name("Part Ner").unwrap_err().help, None);
 }
 

@@ -119,3 +119,81 @@ fn a_last_label_that_merely_starts_with_a_digit_is_a_domain() {
         );
     }
 }
+
+/// A host of 63, 63, 63 and 61 byte labels: 253 bytes, the most DNS allows.
+fn host_of(len: usize) -> String {
+    let host = [
+        "a".repeat(63),
+        "b".repeat(63),
+        "c".repeat(63),
+        "d".repeat(len - 3 * 64),
+    ]
+    .join(".");
+    assert_eq!(host.len(), len);
+    host
+}
+
+#[test]
+fn a_request_origin_with_a_253_byte_host_is_an_origin() {
+    let origin = format!("https://{}", host_of(253));
+    assert!(is_request_origin(origin.as_bytes()));
+    // A fully qualified host keeps its trailing dot, which does not count.
+    assert!(is_request_origin(format!("{origin}.").as_bytes()));
+}
+
+#[test]
+fn a_request_origin_with_a_254_byte_host_is_not_an_origin() {
+    let origin = format!("https://{}", host_of(254));
+    assert!(!is_request_origin(origin.as_bytes()));
+}
+
+#[test]
+fn a_request_origin_with_a_64_byte_label_is_not_an_origin() {
+    assert!(is_request_origin(
+        format!("https://{}.com", "a".repeat(63)).as_bytes()
+    ));
+    assert!(!is_request_origin(
+        format!("https://{}.com", "a".repeat(64)).as_bytes()
+    ));
+}
+
+#[test]
+fn a_request_origins_labels_are_lowercase_letters_digits_hyphens_and_underscores() {
+    for origin in ["https://my_service.internal", "https://a-b.c9"] {
+        assert!(is_request_origin(origin.as_bytes()), "{origin}");
+    }
+    for origin in [
+        "https://-a.com",
+        "https://a-.com",
+        "https://a$b.com",
+        "https://a.com.",
+    ] {
+        let fully_qualified = origin.ends_with('.');
+        assert_eq!(
+            is_request_origin(origin.as_bytes()),
+            fully_qualified,
+            "{origin}"
+        );
+    }
+}
+
+#[test]
+fn a_request_origins_port_is_1_to_65535_without_leading_zeros() {
+    for origin in [
+        "https://a.com:1",
+        "https://a.com:10000",
+        "https://a.com:65535",
+    ] {
+        assert!(is_request_origin(origin.as_bytes()), "{origin}");
+    }
+    for origin in [
+        "https://a.com:65536",
+        "https://a.com:99999",
+        "https://a.com:100000",
+        "https://a.com:99999999999",
+        "https://a.com:01",
+        "https://a.com:+1",
+    ] {
+        assert!(!is_request_origin(origin.as_bytes()), "{origin}");
+    }
+}

@@ -61,6 +61,14 @@ fn wildcard_does_not_match_another_scheme() {
     assert!(!matches("http://*.example.com", "https://a.example.com"));
 }
 
+/// Whatever the other scheme's length, what lies between the pattern's
+/// prefix and suffix in bytes is not looked at as labels.
+#[test]
+fn wildcard_does_not_match_another_scheme_of_another_length() {
+    assert!(!matches("https://*.example.com", "http://ab.example.com"));
+    assert!(!matches("https://*.example.com", "wss://abc.example.com"));
+}
+
 #[test]
 fn wildcard_does_not_match_another_port() {
     assert!(!matches(

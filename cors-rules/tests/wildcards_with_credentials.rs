@@ -210,3 +210,30 @@ fn credentials_with_an_insecure_origin_is_refused_unless_said_knowingly() {
     };
     assert!(route_cors_rules::validate(&without_credentials).is_ok());
 }
+
+/// Only `127.0.0.0/8` is loopback among IPv4 addresses, and only as an
+/// address: a domain whose first label is `127` is anyone's.
+#[test]
+fn an_http_origin_is_loopback_only_in_127_0_0_0_slash_8() {
+    let origins = [
+        "http://127.255.0.1",
+        "http://10.0.0.1",
+        "http://127.example.com",
+    ];
+    let spec = Spec {
+        origins: list(&origins),
+        credentials: true,
+        ..base()
+    };
+    let found: Vec<(Option<usize>, Rule)> = errors(&spec)
+        .into_iter()
+        .map(|l| (l.index, l.violation.rule))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            (Some(1), Rule::InsecureOriginWithCredentials),
+            (Some(2), Rule::InsecureOriginWithCredentials),
+        ]
+    );
+}

@@ -13,7 +13,7 @@ const INITIAL_N: u32 = 128;
 
 /// Whether `label` (lowercase, with its `xn--` prefix) is valid Punycode of
 /// a name with at least one non-ASCII character.
-pub fn is_valid_label(label: &str) -> bool {
+pub(super) fn is_valid_label(label: &str) -> bool {
     let Some(encoded) = label.strip_prefix("xn--") else {
         return false;
     };
@@ -89,12 +89,10 @@ fn decode(input: &str) -> Option<String> {
         }
         let points = u32::try_from(output.len() + 1).ok()?;
         bias = adapt(i - old_i, points, old_i == 0);
+        // `n` starts at `INITIAL_N` and only grows, so RFC 3492's check that
+        // it is not a basic code point cannot fail here.
         n = n.checked_add(i / points)?;
         i %= points;
-        // Basic code points are never encoded.
-        if n < INITIAL_N {
-            return None;
-        }
         output.insert(i as usize, char::from_u32(n)?);
         i += 1;
     }
@@ -155,6 +153,15 @@ mod tests {
             ("例え", "r8jz45g"),
             ("пример", "e1afmkfd"),
             ("ü", "tda"),
+            // RFC 3492, 7.1: long names, whose deltas make `adapt` scale.
+            (
+                "\u{644}\u{64a}\u{647}\u{645}\u{627}\u{628}\u{62a}\u{643}\u{644}\u{645}\u{648}\u{634}\u{639}\u{631}\u{628}\u{64a}\u{61f}",
+                "egbpdaj6bu4bxfgehfvwxn",
+            ),
+            ("他们为什么不说中文", "ihqwcrb4cv8a8dqg056pqjye"),
+            ("他們爲什麽不說中文", "ihqwctvzc91f659drss3x8bo0yb"),
+            ("почемужеонинеговорятпорусски", "b1abfaaepdrnnbgefbadotcwatmq2g4l"),
+            ("3年B組金八先生", "3B-ww4c5e180e575a65lsy2b"),
         ] {
             assert_eq!(decode(label).as_deref(), Some(name), "{label}");
             assert_eq!(encode(name).as_deref(), Some(label), "{name}");
