@@ -937,6 +937,14 @@ impl Lab {
         if self.sessions.iter().any(|s| s.engine() == install.engine) {
             return;
         }
+        // Straight to stderr, past libtest's capture: starting a browser
+        // takes seconds, and the tests then drive it for half a minute.
+        let _ = writeln!(
+            std::io::stderr(),
+            "browser: starting headless {} and its WebDriver server for the {} browser tests",
+            install.engine,
+            install.engine
+        );
         let session = Session::start(install, server::free_port(), START_TIMEOUT)
             .unwrap_or_else(|e| panic!("{e}"));
         self.sessions.push(session);
