@@ -602,16 +602,9 @@ fn every_bad_origin_of_a_list_is_reported_at_its_index() {
 /// The runtime ignores `Origin` values longer than `MAX_ORIGIN_LEN`, so a
 /// configured origin that long would silently never match.
 #[test]
-
 fn origin_longer_than_the_runtime_limit_is_rejected() {
     // A valid scheme, then a valid host of 249 bytes: 322 bytes in all.
-    let host = [
-        "a".repeat(63),
-        "b".repeat(63),
-        "c".repeat(63),
-        "d".repeat(57),
-    ]
-    .join(".");
+    let host = host_of_249_bytes();
     let origin = format!("{}://{host}", "x".repeat(70));
     assert_eq!(origin.len(), MAX_ORIGIN_LEN + 2);
     assert!(validate(&with_origins(&[&origin])).is_err());
@@ -619,13 +612,7 @@ fn origin_longer_than_the_runtime_limit_is_rejected() {
 
 #[test]
 fn an_origin_of_exactly_the_runtime_limit_is_accepted() {
-    let host = [
-        "a".repeat(63),
-        "b".repeat(63),
-        "c".repeat(63),
-        "d".repeat(57),
-    ]
-    .join(".");
+    let host = host_of_249_bytes();
     let origin = format!("{}://{host}", "x".repeat(68));
     assert_eq!(origin.len(), MAX_ORIGIN_LEN);
     valid(&with_origins(&[&origin]));
@@ -687,4 +674,18 @@ fn an_xn_label_that_is_not_valid_punycode_is_rejected() {
     ] {
         valid(&with_origins(&[origin]));
     }
+}
+
+/// A valid host of 249 bytes: four labels, three of the longest a label
+/// may be.
+fn host_of_249_bytes() -> String {
+    let host = [
+        "a".repeat(63),
+        "b".repeat(63),
+        "c".repeat(63),
+        "d".repeat(57),
+    ]
+    .join(".");
+    assert_eq!(host.len(), 249);
+    host
 }
