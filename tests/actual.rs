@@ -1,4 +1,4 @@
-//! README, "What the runtime answers": actual requests: the handler runs, and on its
+//! The guide's "answers" page: actual requests: the handler runs, and on its
 //! response, whatever its status, the policy alone decides the
 //! `Access-Control-*` headers; `Vary: origin` is merged, never duplicated.
 

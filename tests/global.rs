@@ -1,4 +1,4 @@
-//! The default policy (README, "Registration" and "Mixing with other middleware"): it applies to every route and
+//! The default policy (`CorsRouter`'s docs and the guide's "middleware" page): it applies to every route and
 //! method without a `#[cors]` policy, defers to those that have one, for
 //! preflights and actual requests alike, under the middleware people stack.
 

@@ -205,7 +205,7 @@ async fn a_nested_routers_default_decides_its_own_routes() {
     );
 }
 
-/// Malformed input gets no grant (README, "What the runtime answers"), even from a default
+/// Malformed input gets no grant (the guide's "answers" page), even from a default
 /// that allows any method: an empty, non-token or repeated
 /// Access-Control-Request-Method is refused, while a well-formed one is
 /// granted.

@@ -1,4 +1,4 @@
-//! README, "What the runtime answers": malformed input: several `Origin` lines, non-UTF-8
+//! The guide's "answers" page: malformed input: several `Origin` lines, non-UTF-8
 //! bytes, huge or empty values never panic, are never reflected unless they
 //! are exactly an allowed origin, and get no grant.
 

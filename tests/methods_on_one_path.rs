@@ -77,7 +77,7 @@ async fn list() -> &'static str {
 }
 
 /// A non-preflight `OPTIONS` gets axum's own 405 with its `Allow` header
-/// (README, "What the runtime answers"), naming every routed method, those of a plain
+/// (the guide's "answers" page), naming every routed method, those of a plain
 /// `MethodRouter` registered on the same path included.
 #[tokio::test]
 async fn allow_of_a_non_preflight_options_lists_every_routed_method() {

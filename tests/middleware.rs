@@ -1,4 +1,4 @@
-//! A route's policy holds whatever answers (README, "Registration" and "Mixing with other middleware"): CORS sits
+//! A route's policy holds whatever answers (`CorsRouter`'s docs and the guide's "middleware" page): CORS sits
 //! outside every layer added through route-cors, answers preflights before
 //! any of them runs, and writes the route's policy on the responses their
 //! middleware make: an authentication check's `401`, a timeout's `408`, a

@@ -1,4 +1,4 @@
-//! README, "What the runtime answers": preflights: one dispatcher per path answers with the
+//! The guide's "answers" page: preflights: one dispatcher per path answers with the
 //! policy of the handler routed for the requested method; `204` with the
 //! grants, or `403` with nothing but `Vary`; the handler never runs.
 

@@ -1,4 +1,4 @@
-//! Registration (README, "Registration" and "Mixing with other middleware"): each handler named once, reading like
+//! Registration (`CorsRouter`'s docs and the guide's "middleware" page): each handler named once, reading like
 //! axum; several policies on one path; plain handlers and plain axum
 //! `MethodRouter`s beside them; `State`, `nest`, `merge`, `nest_service`,
 //! `fallback`; paths matched as axum matches them; `OPTIONS` that is not a

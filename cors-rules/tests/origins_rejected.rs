@@ -1,5 +1,5 @@
-//! `origins`: every way a configured origin breaks the rules (README, "Mistakes
-//! are compile errors"), each with the exact rule, location, offending value and fix.
+//! `origins`: every way a configured origin breaks the rules (the guide's
+//! "compile errors" page), each with the exact rule, location, offending value and fix.
 
 mod common;
 
