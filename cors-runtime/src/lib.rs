@@ -1,8 +1,8 @@
 //! The runtime of route-cors: checked policies, route registration, and the
-//! outermost service that decides every request's CORS headers.
+//! service in front of each path that decides its requests' CORS headers.
 //!
 //! Users depend on the `route-cors` facade, which re-exports all of this with
-//! the `#[cors]` attribute; its crate docs are the guide, and
+//! the `#[cors]` attribute; each item's reference is on the item, and
 //! `ARCHITECTURE.md` at the repository's root says what each file owns.
 
 mod actual;
