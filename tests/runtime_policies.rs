@@ -206,6 +206,21 @@ fn an_invalid_configuration_names_every_broken_rule_and_builds_nothing() {
 }
 
 #[test]
+fn a_policy_under_an_invalid_name_still_has_its_rules_checked() {
+    let error =
+        PolicySet::from_json(r#"{"Bad Name": {"origins": "*", "credentials": true}}"#).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "invalid CORS policies, 2 problems:\n  \
+         - policy name `Bad Name`: a policy name is 1 to 64 characters of lowercase ASCII \
+         letters, digits, `-` and `_`: `Bad Name` [policy-name-invalid]\n  \
+         - policy `Bad Name`: `origins`: browsers refuse `Access-Control-Allow-Origin: *` on \
+         requests with credentials: `*` (help: list the origins instead of `\"*\"`) \
+         [any-origin-with-credentials]"
+    );
+}
+
+#[test]
 fn a_route_naming_an_undefined_policy_is_an_error_when_the_app_is_put_together() {
     let error = CorsRouter::new()
         .route("/data", route_cors::get(partner_data))

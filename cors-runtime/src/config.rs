@@ -261,8 +261,16 @@ impl PolicySet {
         let mut problems = Vec::new();
         for (name, policy) in policies {
             let name = name.into();
+            // A policy under a bad name is still checked: every mistake
+            // of the file is reported at once.
             if let Err(violation) = check_config_name(&name) {
-                problems.push(Problem::Name { name, violation });
+                problems.push(Problem::Name {
+                    name: name.clone(),
+                    violation,
+                });
+                if let Err(error) = policy {
+                    problems.push(Problem::Policy { name, error });
+                }
                 continue;
             }
             match policy {
