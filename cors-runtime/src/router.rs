@@ -478,6 +478,11 @@ where
     /// named policies no route uses: what a security review asks for.
     /// Print it at start-up, or serve it from an admin endpoint.
     ///
+    /// The example writes the state type, `CorsRouter::<()>::new()`: when
+    /// nothing else fixes it (no `with_state`, no `State` extractor, no
+    /// `into_router()` into a typed `Router`), the compiler cannot infer it.
+    /// The same holds for [`inventory`](CorsRouter::inventory).
+    ///
     /// ```
     /// use route_cors::{cors, CorsRouter};
     ///
