@@ -169,6 +169,43 @@ mod tests {
         }
     }
 
+    /// `adapt` divides the damped delta by `BASE - T_MIN` only while it is
+    /// above `(BASE - T_MIN) * T_MAX / 2 = 455`: exactly 455 keeps the next
+    /// bias at 33, 456 to 481 bring it to 45. Each name below goes on to
+    /// encode a code point with that bias, so a wrong bound changes its label.
+    #[test]
+    fn labels_whose_delta_reaches_the_adapt_threshold_round_trip() {
+        for (name, label) in [
+            // The delta of the 24th code point handled (basic ones first)
+            // damps to exactly 455.
+            (
+                "thànhphốhồchíminhngườilaođộng",
+                "thnhphhchminhngilaong-ozb02a73ak4jgq7xuba7k9d",
+            ),
+            // The 12th code point handled: 458, just past 455.
+            ("nướcmắmvũngtàu", "ncmmvngtu-x1a71mhyag17ysra"),
+            // The 5th: 477, just below 481.
+            ("đấtnước", "tnc-uqa11fz48j5ka"),
+        ] {
+            assert_eq!(decode(label).as_deref(), Some(name), "{label}");
+            assert_eq!(encode(name).as_deref(), Some(label), "{name}");
+            assert!(is_valid_label(&format!("xn--{label}")), "{label}");
+        }
+    }
+
+    /// A variable-length integer ends at the first digit below its
+    /// threshold, so a remainder equal to the threshold still takes a digit
+    /// of its own and is followed by an `a` (zero).
+    #[test]
+    fn a_delta_digit_equal_to_its_threshold_is_not_the_last_digit() {
+        // "у" (U+0443), the last code point inserted, has a delta of 26,
+        // which is the threshold `T_MAX` there: it is written as the digit
+        // "0" (26), then closed by "a" (0).
+        assert_eq!(encode("жук").as_deref(), Some("f1ai0a"));
+        assert_eq!(decode("f1ai0a").as_deref(), Some("жук"));
+        assert!(is_valid_label("xn--f1ai0a"));
+    }
+
     #[test]
     fn labels_that_are_not_the_punycode_of_a_non_ascii_name_are_invalid() {
         for label in [
