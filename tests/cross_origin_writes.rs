@@ -108,6 +108,14 @@ fn req(method: &str, path: &str, headers: &[(&str, &str)]) -> http::Request<Body
     builder.body(Body::from("transfer=all")).unwrap()
 }
 
+/// `POST /transfer` with these headers to a fresh `app`: the answer, and
+/// the count of the handler's runs.
+async fn post_transfer(headers: &[(&str, &str)]) -> (Response<Body>, Runs) {
+    let runs = Runs::default();
+    let res = send(app(&runs), req("POST", "/transfer", headers)).await;
+    (res, runs)
+}
+
 /// What Chromium and Firefox send with a form `POST` from another site.
 fn form_post(path: &str, origin: &str) -> http::Request<Body> {
     req(
@@ -159,33 +167,16 @@ async fn a_cross_site_form_post_from_a_refused_origin_never_reaches_the_handler(
 #[tokio::test]
 async fn same_site_and_unknown_sec_fetch_site_values_are_another_origin() {
     for site in ["same-site", "cross-site", "somewhere", "Same-Origin"] {
-        let runs = Runs::default();
-        let res = send(
-            app(&runs),
-            req(
-                "POST",
-                "/transfer",
-                &[("origin", EVIL), ("sec-fetch-site", site)],
-            ),
-        )
-        .await;
+        let (res, runs) = post_transfer(&[("origin", EVIL), ("sec-fetch-site", site)]).await;
         assert_refused(res, "origin not allowed").await;
         assert_eq!(runs.count(), 0, "{site}");
     }
     // Two lines, one of them `same-origin`: not a value browsers send.
-    let runs = Runs::default();
-    let res = send(
-        app(&runs),
-        req(
-            "POST",
-            "/transfer",
-            &[
-                ("origin", EVIL),
-                ("sec-fetch-site", "same-origin"),
-                ("sec-fetch-site", "same-origin"),
-            ],
-        ),
-    )
+    let (res, runs) = post_transfer(&[
+        ("origin", EVIL),
+        ("sec-fetch-site", "same-origin"),
+        ("sec-fetch-site", "same-origin"),
+    ])
     .await;
     assert_refused(res, "origin not allowed").await;
     assert_eq!(runs.count(), 0);
@@ -194,16 +185,7 @@ async fn same_site_and_unknown_sec_fetch_site_values_are_another_origin() {
 #[tokio::test]
 async fn sec_fetch_site_same_origin_or_none_lets_the_write_in_whatever_the_origin() {
     for site in ["same-origin", "none"] {
-        let runs = Runs::default();
-        let res = send(
-            app(&runs),
-            req(
-                "POST",
-                "/transfer",
-                &[("origin", EVIL), ("sec-fetch-site", site)],
-            ),
-        )
-        .await;
+        let (res, runs) = post_transfer(&[("origin", EVIL), ("sec-fetch-site", site)]).await;
         assert_eq!(res.status(), StatusCode::OK, "{site}");
         // Not granted: CORS still hides the answer from other origins.
         assert_cors(&res, &[("vary", "origin")]);
@@ -227,12 +209,7 @@ async fn without_sec_fetch_site_an_origin_equal_to_the_host_is_the_same_origin()
         ("https://[2001:db8::1]", "[2001:db8::1]:443"),
     ];
     for (origin, host) in same {
-        let runs = Runs::default();
-        let res = send(
-            app(&runs),
-            req("POST", "/transfer", &[("host", host), ("origin", origin)]),
-        )
-        .await;
+        let (res, runs) = post_transfer(&[("host", host), ("origin", origin)]).await;
         assert_eq!(res.status(), StatusCode::OK, "{origin} on {host}");
         assert_eq!(runs.count(), 1, "{origin} on {host}");
     }
@@ -247,12 +224,7 @@ async fn without_sec_fetch_site_an_origin_equal_to_the_host_is_the_same_origin()
         ("https://api.example.com", "api.example.com:0443"),
     ];
     for (origin, host) in other {
-        let runs = Runs::default();
-        let res = send(
-            app(&runs),
-            req("POST", "/transfer", &[("host", host), ("origin", origin)]),
-        )
-        .await;
+        let (res, runs) = post_transfer(&[("host", host), ("origin", origin)]).await;
         assert_refused(res, "origin not allowed").await;
         assert_eq!(runs.count(), 0, "{origin} on {host}");
     }
@@ -289,19 +261,11 @@ async fn without_host_the_uri_authority_is_the_requests_own_and_without_either_a
 
 #[tokio::test]
 async fn several_origin_lines_are_another_origin_and_refused() {
-    let runs = Runs::default();
-    let res = send(
-        app(&runs),
-        req(
-            "POST",
-            "/transfer",
-            &[
-                ("host", "app.example.com"),
-                ("origin", APP),
-                ("origin", APP),
-            ],
-        ),
-    )
+    let (res, runs) = post_transfer(&[
+        ("host", "app.example.com"),
+        ("origin", APP),
+        ("origin", APP),
+    ])
     .await;
     assert_refused(res, "origin header repeated").await;
     assert_eq!(runs.count(), 0);

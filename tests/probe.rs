@@ -139,6 +139,20 @@ fn the_probe_judges_every_browser_scenario_as_both_browsers_did() {
     }
 }
 
+/// The probe's arguments for a form `POST` from `origin`.
+fn form_post_from(origin: &str) -> [&str; 8] {
+    [
+        "--origin",
+        origin,
+        "--method",
+        "POST",
+        "--header",
+        "content-type: application/x-www-form-urlencoded",
+        "--body",
+        "transfer=all",
+    ]
+}
+
 /// A form `POST` from a refused origin is sent without a preflight (the
 /// browser does not ask), and the probe says that route-cors turned it
 /// away before the handler, and why.
@@ -146,21 +160,7 @@ fn the_probe_judges_every_browser_scenario_as_both_browsers_did() {
 fn the_probe_reports_a_refused_write_as_refused_before_the_handler() {
     let server = start();
     for browser in ["chromium", "firefox"] {
-        let (allowed, out) = probe(
-            &server,
-            browser,
-            "/users",
-            &[
-                "--origin",
-                EVIL,
-                "--method",
-                "POST",
-                "--header",
-                "content-type: application/x-www-form-urlencoded",
-                "--body",
-                "transfer=all",
-            ],
-        );
+        let (allowed, out) = probe(&server, browser, "/users", &form_post_from(EVIL));
         assert!(!allowed, "{browser}:\n{out}");
         assert!(
             !out.contains("> OPTIONS"),
@@ -181,21 +181,7 @@ fn the_probe_reports_a_refused_write_as_refused_before_the_handler() {
             "{browser}:\n{out}"
         );
         // The route's own origin: the handler runs and echoes the body.
-        let (allowed, out) = probe(
-            &server,
-            browser,
-            "/users",
-            &[
-                "--origin",
-                ADMIN,
-                "--method",
-                "POST",
-                "--header",
-                "content-type: application/x-www-form-urlencoded",
-                "--body",
-                "transfer=all",
-            ],
-        );
+        let (allowed, out) = probe(&server, browser, "/users", &form_post_from(ADMIN));
         assert!(allowed, "{browser}:\n{out}");
         assert!(out.contains("allowed (status 200 OK)"), "{browser}:\n{out}");
     }
